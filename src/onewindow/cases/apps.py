@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "onewindow.cases"
     label = "cases"
+    verbose_name = "办件 Cases"
+
+    def ready(self) -> None:
+        from onewindow.cases import snapshots
+        from onewindow.ledger.registry import register_subject
+
+        register_subject(
+            "case", snapshots.snapshot_by_number, snapshots.all_numbers, snapshots.location_of
+        )

@@ -25,27 +25,60 @@ class Variable:
 HOME = Path(os.environ.get("ONEWINDOW_HOME", Path.cwd() / "var")).resolve()
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("ONEWINDOW_PROFILE", "embedded",
-             "`embedded` (one machine, SQLite, local files, in-process jobs), `test`, or "
-             "`production` (refuses to start with insecure defaults)."),
-    Variable("ONEWINDOW_HOME", str(HOME),
-             "Folder for the embedded database, uploaded materials and keys (outside the web root)."),
-    Variable("DATABASE_URL", "",
-             "Database URL, e.g. `postgres://user@127.0.0.1:5432/onewindow`. Empty: SQLite in "
-             "WAL mode at `$ONEWINDOW_HOME/onewindow.sqlite3`."),
+    Variable(
+        "ONEWINDOW_PROFILE",
+        "embedded",
+        "`embedded` (one machine, SQLite, local files, in-process jobs), `test`, or "
+        "`production` (refuses to start with insecure defaults).",
+    ),
+    Variable(
+        "ONEWINDOW_HOME",
+        str(HOME),
+        "Folder for the embedded database, uploaded materials and keys (outside the web root).",
+    ),
+    Variable(
+        "DATABASE_URL",
+        "",
+        "Database URL, e.g. `postgres://user@127.0.0.1:5432/onewindow`. Empty: SQLite in "
+        "WAL mode at `$ONEWINDOW_HOME/onewindow.sqlite3`.",
+    ),
     Variable("SECRET_KEY", "", "Django secret key. Required in production.", secret=True),
     Variable("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
-    Variable("STORAGE_PATH", "",
-             "Where uploaded materials are stored. Empty: `$ONEWINDOW_HOME/materials`."),
-    Variable("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024), "Largest material file accepted, in bytes."),
-    Variable("JOB_BACKEND", "immediate",
-             "`immediate` (jobs run in-process), `sqlite` (huey worker on the same store) or "
-             "`redis` (huey on Redis, production)."),
+    Variable(
+        "STORAGE_PATH",
+        "",
+        "Where uploaded materials are stored. Empty: `$ONEWINDOW_HOME/materials`.",
+    ),
+    Variable(
+        "MAX_UPLOAD_BYTES", str(10 * 1024 * 1024), "Largest material file accepted, in bytes."
+    ),
+    Variable(
+        "JOB_BACKEND",
+        "immediate",
+        "`immediate` (jobs run in-process), `sqlite` (huey worker on the same store) or "
+        "`redis` (huey on Redis, production).",
+    ),
     Variable("REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL when JOB_BACKEND=redis."),
-    Variable("PUBLIC_BASE_URL", "http://127.0.0.1:8000", "Address printed on licences and e-mails."),
-    Variable("LOGIN_RATE_LIMIT", "10/300",
-             "Failed logins allowed per user name and per client address: `count/seconds`."),
+    Variable(
+        "PUBLIC_BASE_URL", "http://127.0.0.1:8000", "Address printed on licences and e-mails."
+    ),
+    Variable(
+        "LOGIN_RATE_LIMIT",
+        "10/300",
+        "Failed logins allowed per user name and per client address: `count/seconds`.",
+    ),
     Variable("DEBUG", "", "`1` turns on Django debug pages (never in production)."),
+    Variable(
+        "ONEWINDOW_PACKS",
+        "",
+        "Folder of reform packs to load. Empty: `packs/` of the source checkout.",
+    ),
+    Variable(
+        "ONEWINDOW_KEY_DIR",
+        "",
+        "Folder of private signing keys (never in the database or the repository). "
+        "Empty: `$ONEWINDOW_HOME/keys`.",
+    ),
 )
 
 _BY_NAME = {v.name: v for v in VARIABLES}
@@ -59,7 +92,7 @@ def get_bool(name: str) -> bool:
     return get(name).strip().lower() in {"1", "true", "yes", "on"}
 
 
-INSECURE_SECRET = "embedded-insecure-secret-key-do-not-use-in-production"
+INSECURE_SECRET = "embedded-insecure-secret-key-do-not-use-in-production"  # noqa: S105 - refused in production
 
 
 def check_production(values: dict[str, str]) -> None:

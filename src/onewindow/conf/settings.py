@@ -83,7 +83,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": HOME / "onewindow.sqlite3",
+            "NAME": str(HOME / "onewindow.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -119,6 +119,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGE_PATH = Path(env.get("STORAGE_PATH") or HOME / "materials").resolve()
 MAX_UPLOAD_BYTES = int(env.get("MAX_UPLOAD_BYTES"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
@@ -140,7 +141,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if PROFILE == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT") if "SECURE_SSL_REDIRECT" in os.environ else True
+    SECURE_SSL_REDIRECT = (
+        env.get_bool("SECURE_SSL_REDIRECT") if "SECURE_SSL_REDIRECT" in os.environ else True
+    )
     SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -15,7 +15,12 @@ class DomainError(Exception):
     status = 400
 
     def __init__(
-        self, code: str, message_zh: str, message_en: str, *, details: Any = None,
+        self,
+        code: str,
+        message_zh: str,
+        message_en: str,
+        *,
+        details: Any = None,
         status: int | None = None,
     ) -> None:
         super().__init__(f"[{code}] {message_en}")

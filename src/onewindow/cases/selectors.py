@@ -1,0 +1,69 @@
+"""Reads of cases, shaped for lists (bounded query counts) and for one case's page."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from onewindow.accounts.models import User
+from onewindow.accounts.selectors import staff_scope
+from onewindow.cases import policies
+from onewindow.cases.constants import CaseStatus
+from onewindow.cases.models import Case, CaseEvent, Material
+from onewindow.cases.snapshots import facts_of
+from onewindow.core.errors import NotFound
+
+LIST_RELATED = ("service_item", "applicant", "intake_centre")
+
+
+def applicant_cases(user: User) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(applicant__owner=user)
+        .select_related(*LIST_RELATED)
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def staff_inbox(
+    user: User, *, status: str | None = None, to_decide: bool = False, centre_id: int | None = None
+) -> QuerySet[Case]:
+    """Cases taken in at the user's centres or belonging to the user's jurisdictions."""
+    scope = staff_scope(user)
+    if not scope.is_staff:
+        return Case.objects.none()
+    centres = scope.centre_ids if centre_id is None else scope.centre_ids & {centre_id}
+    visible = Q(intake_centre_id__in=centres) | Q(home_jurisdiction__in=scope.jurisdictions())
+    cases = Case.objects.filter(visible)
+    if to_decide:
+        cases = cases.filter(
+            home_jurisdiction__in=scope.jurisdictions("approver"),
+            status__in=[CaseStatus.SUBMITTED, CaseStatus.ACCEPTED],
+        )
+    if status:
+        cases = cases.filter(status=status)
+    return cases.select_related(*LIST_RELATED).order_by("-submitted_at", "-pk")
+
+
+def case_for(user: User, number: str) -> Case:
+    """The case if this user may see it; otherwise not found (no existence leak)."""
+    case = (
+        Case.objects.select_related(*LIST_RELATED, "applicant__owner", "decided_by")
+        .filter(number=number)
+        .first()
+    )
+    if case is None or not policies.can(
+        user.pk if user.is_authenticated else None, staff_scope(user), facts_of(case), policies.VIEW
+    ):
+        raise NotFound("case.not_found", f"未找到办件 {number}", f"No case {number}")
+    return case
+
+
+def timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("created_at", "pk")
+
+
+def current_materials(case: Case) -> QuerySet[Material]:
+    return case.materials.filter(superseded=False).select_related("material_type")
+
+
+def allowed_transitions(user: User, case: Case) -> list[str]:
+    return policies.allowed_transitions(user.pk, staff_scope(user), facts_of(case))
