@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.ledger",
+    "onewindow.workflow",
+    "onewindow.registries",
+    "onewindow.certificates",
+    "onewindow.notifications",
     "onewindow.portal",
     "onewindow.api",
 ]
