@@ -120,7 +120,7 @@ def markdown_reference() -> str:
     lines = [
         "# Settings reference",
         "",
-        "Generated from `src/onewindow/conf/env.py` by `onewindow settings-doc`. Do not edit.",
+        "Generated from `src/onewindow/conf/env.py` by `onewindow settings_doc`. Do not edit.",
         "",
         "| variable | default | meaning |",
         "|---|---|---|",

@@ -57,3 +57,36 @@ def test_every_variable_is_documented():
     for variable in env.VARIABLES:
         assert f"`{variable.name}`" in text
         assert variable.help
+
+
+def test_settings_reference_page_is_generated_from_the_registry():
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[4] / "docs" / "reference" / "settings.md"
+    assert page.read_text(encoding="utf-8") == env.markdown_reference(), (
+        "docs/reference/settings.md is stale: run `onewindow settings_doc`"
+    )
+
+
+def test_embedded_database_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "DJANGO_SETTINGS_MODULE": "onewindow.conf.settings",
+            "PATH": "/usr/bin:/bin",
+            "ONEWINDOW_HOME": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "IMMEDIATE"]
+    assert (tmp_path / "onewindow.sqlite3").exists()
