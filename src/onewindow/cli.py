@@ -46,11 +46,21 @@ def _serve(host: str, port: int, workers: int) -> int:
     return 0
 
 
+def _ensure_ledger_key() -> None:
+    """The embedded platform signs its own checkpoints: create its key on first start."""
+    from onewindow.ledger import conf, keys
+
+    if not keys.has_key(conf.origin()):
+        keys.generate_key(conf.origin())
+        print(f"created the ledger signing key in {conf.key_dir()}")
+
+
 def _setup(demo: bool) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
+    _ensure_ledger_key()
     call_command("load_reference")
     call_command("load_packs")
     if demo:

@@ -74,6 +74,11 @@ VARIABLES: tuple[Variable, ...] = (
         "Folder of reform packs to load. Empty: `packs/` of the source checkout.",
     ),
     Variable(
+        "ONEWINDOW_LEDGER_ORIGIN",
+        "onewindow.local/ledger",
+        "Name of the transparency log in signed checkpoints; also the platform key's name.",
+    ),
+    Variable(
         "ONEWINDOW_KEY_DIR",
         "",
         "Folder of private signing keys (never in the database or the repository). "
