@@ -156,101 +156,56 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return case_detail(user, selectors.case_for(user, number))
 
 
-def _visible(request: HttpRequest, number: str) -> User:
+def _act(
+    request: HttpRequest, number: str, service: Any, body: DecisionIn, **extra: Any
+) -> dict[str, Any]:
+    """Run one case service for a user who may see the case; return the case as they see it."""
     user: User = request.user  # type: ignore[assignment]
     selectors.case_for(user, number)
-    return user
+    service(
+        actor=user,
+        number=number,
+        reason=body.reason,
+        expected_version=body.expected_version,
+        **extra,
+    )
+    return case_detail(user, selectors.case_for(user, number))
 
 
-def _after(user: User, case: Case) -> dict[str, Any]:
-    return case_detail(user, selectors.case_for(user, case.number))
+DETAIL = {200: CaseDetailOut, **ERRORS}
 
 
-@router.post("/{number}/accept", response={200: CaseDetailOut, **ERRORS}, summary="Accept (受理)")
+@router.post("/{number}/accept", response=DETAIL, summary="Accept (受理)")
 def accept(request: HttpRequest, number: str, body: DecisionIn) -> dict[str, Any]:
-    user = _visible(request, number)
-    return _after(
-        user,
-        services.accept_case(
-            actor=user, number=number, reason=body.reason, expected_version=body.expected_version
-        ),
-    )
+    return _act(request, number, services.accept_case, body)
 
 
-@router.post(
-    "/{number}/return",
-    response={200: CaseDetailOut, **ERRORS},
-    summary="Return for correction (补正)",
-)
+@router.post("/{number}/return", response=DETAIL, summary="Return for correction (补正)")
 def return_for_correction(request: HttpRequest, number: str, body: ReturnIn) -> dict[str, Any]:
-    user = _visible(request, number)
-    return _after(
-        user,
-        services.return_case(
-            actor=user,
-            number=number,
-            reason=body.reason,
-            points=body.points,
-            expected_version=body.expected_version,
-        ),
-    )
+    return _act(request, number, services.return_case, body, points=body.points)
 
 
-@router.post(
-    "/{number}/resubmit",
-    response={200: CaseDetailOut, **ERRORS},
-    summary="Resubmit after correction",
-)
+@router.post("/{number}/resubmit", response=DETAIL, summary="Resubmit after correction")
 def resubmit(request: HttpRequest, number: str, body: ResubmitIn) -> dict[str, Any]:
-    user = _visible(request, number)
-    return _after(
-        user,
-        services.resubmit_case(
-            actor=user,
-            number=number,
-            reason=body.reason,
-            form_data=body.form_data,
-            expected_version=body.expected_version,
-        ),
-    )
+    return _act(request, number, services.resubmit_case, body, form_data=body.form_data)
 
 
-@router.post("/{number}/approve", response={200: CaseDetailOut, **ERRORS}, summary="Approve")
+@router.post("/{number}/approve", response=DETAIL, summary="Approve")
 def approve(request: HttpRequest, number: str, body: DecisionIn) -> dict[str, Any]:
-    user = _visible(request, number)
-    return _after(
-        user,
-        services.approve_case(
-            actor=user, number=number, reason=body.reason, expected_version=body.expected_version
-        ),
-    )
+    return _act(request, number, services.approve_case, body)
 
 
-@router.post("/{number}/reject", response={200: CaseDetailOut, **ERRORS}, summary="Reject")
+@router.post("/{number}/reject", response=DETAIL, summary="Reject")
 def reject(request: HttpRequest, number: str, body: DecisionIn) -> dict[str, Any]:
-    user = _visible(request, number)
-    return _after(
-        user,
-        services.reject_case(
-            actor=user, number=number, reason=body.reason, expected_version=body.expected_version
-        ),
-    )
+    return _act(request, number, services.reject_case, body)
 
 
 @router.post(
     "/{number}/delivery",
-    response={200: CaseDetailOut, **ERRORS},
+    response=DETAIL,
     summary="Record delivery (EMS number or window collection)",
 )
 def deliver(request: HttpRequest, number: str, body: DeliveryIn) -> dict[str, Any]:
-    user = _visible(request, number)
-    return _after(
-        user,
-        services.record_delivery(
-            actor=user,
-            number=number,
-            reason=body.reason,
-            tracking_number=body.tracking_number,
-            expected_version=body.expected_version,
-        ),
+    return _act(
+        request, number, services.record_delivery, body, tracking_number=body.tracking_number
     )

@@ -130,38 +130,15 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-ACTIONS = {
-    "accept": lambda user, case, post: services.accept_case(
-        actor=user,
-        number=case,
-        reason=post.get("reason", ""),
-        expected_version=int(post.get("version", 0)) or None,
-    ),
-    "return": lambda user, case, post: services.return_case(
-        actor=user,
-        number=case,
-        reason=post.get("reason", ""),
-        points=post.get("points", "").splitlines(),
-        expected_version=int(post.get("version", 0)) or None,
-    ),
-    "approve": lambda user, case, post: services.approve_case(
-        actor=user,
-        number=case,
-        reason=post.get("reason", ""),
-        expected_version=int(post.get("version", 0)) or None,
-    ),
-    "reject": lambda user, case, post: services.reject_case(
-        actor=user,
-        number=case,
-        reason=post.get("reason", ""),
-        expected_version=int(post.get("version", 0)) or None,
-    ),
-    "deliver": lambda user, case, post: services.record_delivery(
-        actor=user,
-        number=case,
-        reason=post.get("reason", ""),
-        tracking_number=post.get("tracking_number", ""),
-        expected_version=int(post.get("version", 0)) or None,
+# action -> (service, extra keyword arguments read from the posted form)
+ACTIONS: dict[str, tuple[Any, Any]] = {
+    "accept": (services.accept_case, lambda post: {}),
+    "return": (services.return_case, lambda post: {"points": post.get("points", "").splitlines()}),
+    "approve": (services.approve_case, lambda post: {}),
+    "reject": (services.reject_case, lambda post: {}),
+    "deliver": (
+        services.record_delivery,
+        lambda post: {"tracking_number": post.get("tracking_number", "")},
     ),
 }
 
@@ -180,7 +157,15 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
                 materials=_uploads(request),
             )
         elif action in ACTIONS:
-            ACTIONS[action](user, number, request.POST)
+            service, extra = ACTIONS[action]
+            version = request.POST.get("version", "")
+            service(
+                actor=user,
+                number=number,
+                reason=request.POST.get("reason", ""),
+                expected_version=int(version) if version.isdigit() else None,
+                **extra(request.POST),
+            )
         else:
             raise DomainError("case.unknown_action", "未知操作", "Unknown action", status=404)
     except DomainError as exc:
