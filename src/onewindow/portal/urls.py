@@ -11,5 +11,8 @@ urlpatterns = [
     path("apply/<slug:code>/", views.apply_form, name="apply_form"),
     path("cases/", views.case_list, name="cases"),
     path("cases/<str:number>/", views.case_detail, name="case"),
+    path(
+        "cases/<str:number>/materials/<int:material_id>/", views.material_download, name="material"
+    ),
     path("cases/<str:number>/<slug:action>/", views.case_action, name="case_action"),
 ]

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +18,7 @@ from onewindow.accounts.models import ServiceCentre, User
 from onewindow.accounts.selectors import applicants_of, find_applicant, staff_scope
 from onewindow.cases import selectors, services
 from onewindow.cases.constants import CaseStatus, DeliveryMethod
-from onewindow.cases.materials import IncomingMaterial, read_capped
+from onewindow.cases.materials import IncomingMaterial, open_stored, read_capped
 from onewindow.catalog.selectors import active_items, item_by_code
 from onewindow.core.errors import DomainError
 from onewindow.portal.forms import fields_of, form_data_from
@@ -288,3 +288,25 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
             else "Your account has no applicant yet",
         }
     return render(request, "portal/apply_form.html", context)
+
+
+@login_required
+def material_download(request: HttpRequest, number: str, material_id: int) -> HttpResponse:
+    """A current material of a case the user may see; served as an attachment, never inline."""
+    user = _user(request)
+    try:
+        case = selectors.case_for(user, number)
+    except DomainError as exc:
+        return render(request, "portal/error.html", {"error": _error(exc)}, status=exc.status)
+    material = selectors.current_materials(case).filter(pk=material_id).first()
+    if material is None:
+        exc = DomainError("material.not_found", "未找到该材料", "No such material", status=404)
+        return render(request, "portal/error.html", {"error": _error(exc)}, status=404)
+    response = FileResponse(
+        open_stored(material.storage_name),
+        as_attachment=True,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -123,3 +123,30 @@ def _file(name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def test_material_download_only_for_who_may_see_the_case(world):
+    from onewindow.cases import services
+    from onewindow.catalog.selectors import item_by_code
+    from onewindow.testing import VALID_FORM, establishment_materials
+
+    case = services.submit_case(
+        actor=world.applicant_user,
+        reason="网上申请",
+        item=item_by_code("company-establishment"),
+        applicant=world.applicant,
+        form_data=dict(VALID_FORM),
+        registered_address=HONGSHAN_ADDRESS,
+        materials=establishment_materials(),
+        delivery_method="window",
+    )
+    material = case.materials.first()
+    url = f"/cases/{case.number}/materials/{material.pk}/"
+    response = logged_in(world.approver_hongshan).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert logged_in(world.other_user).get(url).status_code == 404
+    assert logged_in(world.clerk_jianghan).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
