@@ -8,7 +8,6 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from onewindow.api import cases, reference
-from onewindow.certificates.api import router as certificates_router
 from onewindow.core.errors import DomainError
 from onewindow.ledger.api import router as ledger_router
 
@@ -27,7 +26,6 @@ api = NinjaAPI(
 api.add_router("/", reference.router)
 api.add_router("/cases", cases.router)
 api.add_router("/ledger/", ledger_router)
-api.add_router("/certificates", certificates_router)
 
 
 @api.exception_handler(DomainError)

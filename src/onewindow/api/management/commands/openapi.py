@@ -8,10 +8,32 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 DEFAULT = Path(__file__).resolve().parents[5] / "docs" / "reference" / "openapi.json"
 
 
+# RFC 9110 reason phrases; Python's http.HTTPStatus wording changed in 3.13, and the committed
+# document must not depend on the interpreter that generates it.
+REASONS = {
+    200: "OK",
+    201: "Created",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+}
+
+
 def render() -> str:
     from onewindow.api.urls import api
 
     schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                if int(status) in REASONS:
+                    response["description"] = REASONS[int(status)]
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
