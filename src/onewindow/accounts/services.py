@@ -172,18 +172,23 @@ def create_applicant(
 
 
 def check_login_allowed(*, username: str, address: str) -> None:
-    """Refuse a login attempt when too many recent failures came for this name or address."""
+    """Refuse a login attempt after too many recent failures for this user name from this
+    address, or from this address at all, or (a distributed attack) for this user name from
+    anywhere. The per-pair limit comes first so one attacker cannot lock a user out."""
     limit, window = settings.LOGIN_RATE_LIMIT
     since = timezone.now() - timedelta(seconds=window)
     recent = LoginFailure.objects.filter(created_at__gte=since)
+    name = username.lower()
     if (
-        recent.filter(username=username.lower()).count() >= limit
+        recent.filter(username=name, address=address).count() >= limit
         or recent.filter(address=address).count() >= limit * 3
+        or recent.filter(username=name).count() >= limit * 10
     ):
+        minutes = max(1, window // 60)
         raise DomainError(
             "auth.rate_limited",
-            "登录失败次数过多，请稍后再试",
-            "Too many failed logins; please try again later",
+            f"登录失败次数过多，请 {minutes} 分钟后再试",
+            f"Too many failed logins; please try again in {minutes} minutes",
             status=429,
             details={"retry_after_seconds": window},
         )

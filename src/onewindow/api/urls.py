@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from onewindow.api import cases, reference
 from onewindow.core.errors import DomainError
 from onewindow.ledger.api import router as ledger_router
+from onewindow.portal.errors import CSRF
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -58,3 +59,12 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
         {"code": "auth.required", "message_zh": "请先登录", "message_en": "Please log in"},
         status=401,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403 and "csrf" in str(exc).lower():
+        error = CSRF
+    else:
+        error = DomainError("request.refused", "请求被拒绝", str(exc), status=exc.status_code)
+    return api.create_response(request, error.as_dict(), status=error.status)

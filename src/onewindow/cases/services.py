@@ -195,7 +195,7 @@ def submit_case(
     behalf; route it to the home jurisdiction resolved from the registered address."""
     reason = _require_reason(reason)
     intake_mode = _check_intake(actor, applicant, intake_centre)
-    catalog_policies.validate_form(item.form_schema, form_data)
+    form_data = catalog_policies.validate_form(item.form_schema, form_data)
     resolution, home_code, home_name = _resolve_home(item, registered_address)
     checked = _check_materials(item, form_data, materials)
     if delivery_method not in DeliveryMethod.values:
@@ -345,7 +345,7 @@ def resubmit_case(
             case = _locked(number, expected_version)
             _transition(case, actor, "resubmit")
             form = case.form_data if form_data is None else form_data
-            catalog_policies.validate_form(case.service_item.form_schema, form)
+            form = catalog_policies.validate_form(case.service_item.form_schema, form)
             supplied = frozenset(
                 case.materials.filter(superseded=False).values_list(
                     "material_type__code", flat=True

@@ -58,7 +58,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.RequestIdMiddleware",
+    "onewindow.portal.errors.ApiErrorMiddleware",
 ]
+CSRF_FAILURE_VIEW = "onewindow.portal.errors.csrf_failure"
 
 ROOT_URLCONF = "onewindow.conf.urls"
 WSGI_APPLICATION = "onewindow.conf.wsgi.application"
@@ -101,6 +103,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["onewindow.accounts.backends.RateLimitedModelBackend"]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -183,6 +186,7 @@ else:
     }
 
 NINJA_PAGINATION_MAX_LIMIT = 100
+NINJA_PAGINATION_MAX_OFFSET = 1_000_000
 
 LOGGING = {
     "version": 1,

@@ -9,3 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("onewindow.portal.urls")),
 ]
+
+handler400 = "onewindow.portal.errors.bad_request"
+handler403 = "onewindow.portal.errors.forbidden"
+handler404 = "onewindow.portal.errors.not_found"
+handler500 = "onewindow.portal.errors.server_error"

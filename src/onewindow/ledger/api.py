@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
+from onewindow.accounts.selectors import staff_scope
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.ledger import selectors
 from onewindow.ledger.models import Checkpoint, LedgerEntry
@@ -166,16 +167,21 @@ def _entry_out(entry: LedgerEntry) -> EntryOut:
 )
 def entries(request: HttpRequest, subject: str) -> list[EntryOut]:
     """Entries of one subject (``case:WH...``), oldest first, with their co-signatures."""
-    if not request.user.is_staff:
+    user = request.user
+    if not (user.is_superuser or staff_scope(user).is_staff):  # type: ignore[arg-type]
         raise PermissionDenied(
             "ledger.staff_only", "仅工作人员可查看存证记录", "Only staff may list ledger entries"
         )
     return [_entry_out(entry) for entry in selectors.entries_for_subject(subject)[:500]]
 
 
+# Sizes beyond this cannot exist and would overflow a 64-bit database integer.
+MAX_SIZE = 2**62
+
+
 class InclusionQuery(Schema):
-    sequence: int
-    tree_size: int | None = None
+    sequence: int = Field(..., ge=0, le=MAX_SIZE)
+    tree_size: int | None = Field(None, ge=0, le=MAX_SIZE)
 
 
 @router.get(
@@ -204,7 +210,11 @@ def inclusion(request: HttpRequest, query: Query[InclusionQuery]) -> InclusionOu
     url_name="ledger_consistency_proof",
     auth=None,
 )
-def consistency(request: HttpRequest, first: int, second: int) -> ConsistencyOut:
+def consistency(
+    request: HttpRequest,
+    first: int = Query(..., ge=0, le=MAX_SIZE),
+    second: int = Query(..., ge=0, le=MAX_SIZE),
+) -> ConsistencyOut:
     """Consistency proof between two tree sizes (0 < first <= second <= current size)."""
     proof = selectors.consistency_proof(first, second)
     return ConsistencyOut(

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onewindow.accounts import services as account_services
 from onewindow.accounts.models import ServiceCentre, User
 from onewindow.accounts.selectors import applicants_of, find_applicant, staff_scope
 from onewindow.cases import selectors, services
@@ -43,27 +42,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"items": active_items()})
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"next": request.GET.get("next", "")}
     if request.method == "POST":
         username = request.POST.get("username", "")[:150]
-        address = _client_address(request)
-        try:
-            account_services.check_login_allowed(username=username, address=address)
-            user = authenticate(
-                request, username=username, password=request.POST.get("password", "")
+        user = authenticate(request, username=username, password=request.POST.get("password", ""))
+        if user is None:
+            exc = getattr(request, "login_refusal", None) or DomainError(
+                "auth.invalid", "用户名或密码错误", "Wrong user name or password", status=401
             )
-            if user is None:
-                account_services.record_login_failure(username=username, address=address)
-                raise DomainError(
-                    "auth.invalid", "用户名或密码错误", "Wrong user name or password", status=401
-                )
-        except DomainError as exc:
             context["error"] = _error(exc)
             return render(request, "portal/login.html", context, status=exc.status)
         login(request, user)

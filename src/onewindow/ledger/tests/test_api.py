@@ -92,15 +92,47 @@ def test_bad_sizes_are_coded_422(client: Any, db: None, path: str, params: dict)
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("anonymous", 401), ("applicant", 403), ("staff", 200)]
+    "query",
+    [
+        "proof/inclusion?sequence=1&tree_size=99999999999999999999999",
+        "proof/inclusion?sequence=-1",
+        "proof/inclusion?sequence=abc",
+        "proof/consistency?first=99999999999999999999&second=99999999999999999999",
+        "proof/consistency?first=-1&second=1",
+    ],
+)
+def test_out_of_range_proof_requests_are_coded_errors(client: Any, query: str) -> None:
+    append(3)
+    response = client.get(f"{BASE}/{query}")
+    assert response.status_code == 422
+    assert response.json()["code"] == "request.invalid"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("applicant", 403), ("centre_staff", 200), ("superuser", 200)],
 )
 def test_entries_are_for_staff(client: Any, django_user_model: Any, who: str, status: int) -> None:
+    from onewindow.accounts.models import ServiceCentre, StaffAssignment
+
     append(2, subject="case:WH1")
     append(1, subject="case:WH2")
     if who != "anonymous":
         user = django_user_model.objects.create_user(
-            username=who, password="x-Very-long-pass-1", is_staff=who == "staff"
+            username=who, password="x-Very-long-pass-1", is_superuser=who == "superuser"
         )
+        if who == "centre_staff":
+            centre = ServiceCentre.objects.create(
+                code="c1",
+                name_zh="中心",
+                name_en="Centre",
+                kind="district",
+                city_code="420100",
+                jurisdiction_code="420111",
+            )
+            StaffAssignment.objects.create(
+                user=user, centre=centre, role="supervisor", jurisdiction_code="420111"
+            )
         client.force_login(user)
     response = client.get(f"{BASE}/entries", {"subject": "case:WH1"})
     assert response.status_code == status

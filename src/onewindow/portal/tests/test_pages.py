@@ -150,3 +150,35 @@ def test_material_download_only_for_who_may_see_the_case(world):
     assert logged_in(world.other_user).get(url).status_code == 404
     assert logged_in(world.clerk_jianghan).get(url).status_code == 404
     assert Client().get(url).status_code == 302
+
+
+def test_admin_login_is_rate_limited_too(world, settings):
+    settings.LOGIN_RATE_LIMIT = (3, 300)
+    world.clerk_jianghan.is_staff = True
+    world.clerk_jianghan.save()
+    client = Client()
+    for _ in range(3):
+        client.post("/admin/login/", {"username": "clerk-jianghan", "password": "wrong"})
+    assert LoginFailure.objects.filter(username="clerk-jianghan").count() == 3
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "clerk-jianghan", "password": "pw-clerk-jianghan"},
+    )
+    assert response.status_code == 200  # the login form again, not a redirect into the admin
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(world, settings):
+    settings.LOGIN_RATE_LIMIT = (3, 300)
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(3):
+        attacker.post("/login/", {"username": "applicant", "password": "wrong"})
+    assert (
+        attacker.post("/login/", {"username": "applicant", "password": "pw-applicant"}).status_code
+        == 429
+    )
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    assert (
+        owner.post("/login/", {"username": "applicant", "password": "pw-applicant"}).status_code
+        == 302
+    )
