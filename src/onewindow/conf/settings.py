@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PROFILE = env.get("ONEWINDOW_PROFILE")
 TESTING = PROFILE == "test" or "pytest" in sys.modules
 HOME = Path(env.get("ONEWINDOW_HOME")).resolve()
+# The embedded database and materials hold personal data: only the platform's user may read.
+HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 if PROFILE == "production":
     env.check_production({v.name: env.get(v.name) for v in env.VARIABLES})
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.RequestIdMiddleware",
+    "onewindow.core.middleware.SecurityHeadersMiddleware",
     "onewindow.portal.errors.ApiErrorMiddleware",
 ]
 CSRF_FAILURE_VIEW = "onewindow.portal.errors.csrf_failure"
@@ -141,6 +144,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600  # one working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -17,6 +17,8 @@ class Field:
     required: bool
     choices: list[str] = field(default_factory=list)
     value: Any = None
+    choice_labels: dict[str, str] = field(default_factory=dict)
+    multiline: bool = False
 
 
 def _titles(title: str, name: str) -> tuple[str, str]:
@@ -37,7 +39,11 @@ def fields_of(schema: dict[str, Any], data: dict[str, Any] | None = None) -> lis
             kind, choices = "select", list(spec["enum"])
         elif spec.get("type") in {"number", "integer"}:
             kind = spec["type"]
-        out.append(Field(name, zh, en, kind, name in required, choices, data.get(name)))
+        labels = dict(zip(choices, spec.get("enumNames", []), strict=False))
+        multiline = kind == "text" and spec.get("maxLength", 0) > 200
+        out.append(
+            Field(name, zh, en, kind, name in required, choices, data.get(name), labels, multiline)
+        )
     return out
 
 

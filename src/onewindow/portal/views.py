@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onewindow.accounts.models import ServiceCentre, User
 from onewindow.accounts.selectors import applicants_of, find_applicant, staff_scope
 from onewindow.cases import selectors, services
-from onewindow.cases.constants import CaseStatus, DeliveryMethod
+from onewindow.cases.constants import CaseEventName, CaseStatus, DeliveryMethod
 from onewindow.cases.materials import IncomingMaterial, open_stored, read_capped
 from onewindow.catalog.selectors import active_items, item_by_code
 from onewindow.core.errors import DomainError
@@ -68,6 +68,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
+def _calendar_warning() -> int | None:
+    """Days of working-day calendar left, when few enough that staff should know."""
+    from onewindow.core.checks import WARN_DAYS, days_left
+
+    left = days_left()
+    return left if left is not None and left < WARN_DAYS else None
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -89,6 +97,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "is_staff": scope.is_staff,
+            "calendar_days_left": _calendar_warning() if scope.is_staff else None,
             "to_decide": to_decide,
             "status": status,
             "statuses": CaseStatus.choices,
@@ -109,6 +118,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "portal/case_detail.html",
         {
             "case": case,
+            "fields": fields_of(case.service_item.form_schema, case.form_data),
+            "event_labels": dict(CaseEventName.choices),
             "timeline": selectors.timeline(case),
             "materials": selectors.current_materials(case),
             "transitions": selectors.allowed_transitions(user, case),

@@ -35,3 +35,10 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def workdays(count: int) -> str:
+    if is_english():
+        return f"{count} working day" + ("" if count == 1 else "s")
+    return f"{count} 个工作日"

@@ -56,3 +56,11 @@ def test_server_error_page_renders_without_a_database():
     response = server_error(request)
     assert response.status_code == 500
     assert "server.error" in response.content.decode()
+
+
+def test_pages_carry_a_content_security_policy():
+    response = Client().get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
