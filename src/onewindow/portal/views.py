@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -290,7 +291,7 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def material_download(request: HttpRequest, number: str, material_id: int) -> HttpResponse:
+def material_download(request: HttpRequest, number: str, material_id: int) -> HttpResponseBase:
     """A current material of a case the user may see; served as an attachment, never inline."""
     user = _user(request)
     try:
@@ -299,8 +300,8 @@ def material_download(request: HttpRequest, number: str, material_id: int) -> Ht
         return render(request, "portal/error.html", {"error": _error(exc)}, status=exc.status)
     material = selectors.current_materials(case).filter(pk=material_id).first()
     if material is None:
-        exc = DomainError("material.not_found", "未找到该材料", "No such material", status=404)
-        return render(request, "portal/error.html", {"error": _error(exc)}, status=404)
+        missing = DomainError("material.not_found", "未找到该材料", "No such material", status=404)
+        return render(request, "portal/error.html", {"error": _error(missing)}, status=404)
     response = FileResponse(
         open_stored(material.storage_name),
         as_attachment=True,

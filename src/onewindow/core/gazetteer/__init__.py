@@ -7,7 +7,8 @@ names, plus `curated.yaml`), the 17 service jurisdictions, and address resolutio
 Public functions:
 * `resolve_address(text) -> AddressResolution` — or a `ValidationFailed` with code
   `address.empty`, `address.too_long`, `address.invalid`, `address.unknown`,
-  `address.ambiguous` (details["candidates"]) or `address.outside_service_area`.
+  `address.ambiguous` (details["reason"], details["candidates"]; a district with zone streets
+  named without a street is ambiguous, see resolver.py) or `address.outside_service_area`.
 * `service_jurisdictions() -> tuple[Jurisdiction, ...]` — the deciding jurisdictions: Wuhan's 12
   districts other than 汉南区, its three zones (codes ZONE_*, the platform's own), 襄阳, 宜昌.
 * `get_jurisdiction(code) -> Jurisdiction` — or `NotFound` (`jurisdiction.unknown`).

@@ -5,6 +5,11 @@ of a Python int (1,475 Hubei streets, plus one bit per province or prefecture ou
 Resolving an address is then a matter of intersecting footprints: "洪山区" & "关东街道" leaves
 one street, which the East Lake High-tech Zone administers. Zones are footprints like any other
 place, which is why a zone street routes to its zone whatever district the address names.
+
+A place also has a *home*: what an address naming only that place means. For a district it is
+every street filed under it except those another district administers (八吉府街道 of 洪山区 is
+青山区's); the zone streets filed under it stay in, so "洪山区" alone leaves 洪山区 and the
+zones working inside it, and the resolver asks for the street instead of guessing.
 """
 
 from __future__ import annotations
@@ -65,6 +70,9 @@ class Gazetteer:
     noise: frozenset[str] = frozenset()
     province: Place | None = None
     statutory: dict[str, int] = field(default_factory=dict)  # county -> streets NBS files there
+    # county -> zones administering some of its streets, besides the county's own home
+    # jurisdiction (洪山区 -> ZONE_EHTZ, ZONE_SCENIC; 汉南区, all of it ZONE_EDZ's, -> none)
+    zones_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add_name(self, name: str, place: Place, full: bool) -> None:
         entries = self.index.setdefault(name, [])
@@ -125,17 +133,22 @@ def _load_places(data: dict[str, Any], gaz: Gazetteer) -> dict[str, Place]:
         if s.jurisdiction is not None and s.jurisdiction.isdigit() and s.jurisdiction != s.county:
             # A street a district administers although NBS files it elsewhere (八吉府街道).
             by_county[s.jurisdiction] = by_county.get(s.jurisdiction, 0) | street_bits[s.code]
+    zones = {c: m for c, m in gaz.jurisdiction_masks.items() if gaz.jurisdictions[c].kind == "zone"}
     places: dict[str, Place] = {}
     for row in data["counties"]:
         mask = by_county.get(row["code"], 0)
         home = row["home_jurisdiction"]
-        # "青山区 + a road" means 青山区's own streets, not 八吉府街道 that it also administers.
         statutory = gaz.statutory.get(row["code"], 0)
+        # "青山区 + a road" means 青山区's own streets, not 八吉府街道 that it also administers;
+        # "洪山区 + a road" may be in 洪山区's own streets or in its zone streets.
         own = (
-            statutory & gaz.jurisdiction_masks[home]
+            statutory & (gaz.jurisdiction_masks[home] | _union(zones.values()))
             if home
             else statutory & ~_union(gaz.jurisdiction_masks.values())
         )
+        inside = tuple(code for code, m in zones.items() if code != home and m & own)
+        if inside:
+            gaz.zones_in[row["code"]] = inside
         place = Place("county", row["code"], row["name"], mask, own or mask)
         gaz.counties[row["code"]] = places[row["code"]] = place
         _index(gaz, place, row)

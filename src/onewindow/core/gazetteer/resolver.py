@@ -9,9 +9,11 @@ area: the division found is named in `address.outside_service_area`.
 Two rules keep the result predictable:
 * Short forms (武昌, 关山, 光谷) count only when no road word follows: 关山大道 is a road in
   the High-tech Zone, 洪山路 lies in 武昌区; road names themselves are not used.
-* An address that names a statutory district but no street means the district's own
-  administration: "洪山区珞喻路1037号" is 洪山区, although four streets filed under 洪山区 are
-  administered by the East Lake High-tech Zone (those are reached by naming the street or zone).
+* A district named without a street decides only when the district administers all of its
+  streets itself ("江汉区江汉路118号" is 江汉区). When functional zones administer some of its
+  streets ("洪山区珞喻路1037号": 洪山区, the High-tech Zone or the Scenic Area), the address is
+  `address.ambiguous` (reason `district_without_street`) and only the street decides. 汉南区,
+  administered as a whole by the development zone, is ZONE_EDZ.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from onewindow.core.errors import ValidationFailed
+from onewindow.core.gazetteer import ambiguity
 from onewindow.core.gazetteer.index import LEVELS, Gazetteer, Place, get_gazetteer
 from onewindow.core.gazetteer.normalize import normalize_address
 
@@ -30,7 +33,6 @@ _ROAD_AFTER = re.compile(
     r"[0-9一二三四五六七八九十]{0,2}"
     r"(?:路|大道|大街|街(?!道|办)|巷|广场|步行街|桥|立交|隧道|村|社区|小区|公园)"
 )
-_SERVICE_AREA_ZH = "武汉市、襄阳市、宜昌市"
 _ABOVE_DISTRICT = frozenset({"province", "prefecture", "other"})
 
 
@@ -81,7 +83,7 @@ def resolve_address(text: object) -> AddressResolution:
         mask &= mention.mask
     mask, found = _narrow_to_home(gaz, mask, mentions)
     if found == {None}:
-        raise _outside(gaz, mask)
+        raise ambiguity.outside(gaz, mask)
     if len(found) > 1:
         raise _ambiguous(gaz, mask, mentions)
     code = found.pop()
@@ -169,13 +171,14 @@ def _noise_at(text: str, position: int, gaz: Gazetteer) -> int:
 def _narrow_to_home(
     gaz: Gazetteer, mask: int, mentions: list[Mention]
 ) -> tuple[int, set[str | None]]:
-    """Where the names leave a choice, take what each of them means on its own (its home):
-    "洪山区" alone is 洪山区's own streets, not the zone streets filed under it."""
+    """Take what the names mean on their own (their homes), where that leaves anything:
+    "洪山区" alone is 洪山区's streets and the zone streets filed under it, not 八吉府街道 that
+    青山区 administers; "洪山区八吉府街道" has no home left and keeps the footprint."""
     home = mask
     for mention in mentions:
         home &= mention.home
-    if home and len(narrowed := gaz.jurisdictions_of(home)) == 1:
-        return home, narrowed
+    if home:
+        return home, gaz.jurisdictions_of(home)
     return mask, gaz.jurisdictions_of(mask)
 
 
@@ -212,86 +215,29 @@ def _matched_by(mentions: list[Mention], mask: int) -> str:
     return place.kind if full else f"{place.kind}_short_name"
 
 
-def _candidates(gaz: Gazetteer, mask: int, *, per_street: bool) -> list[dict[str, Any]]:
-    if per_street and mask.bit_count() <= 30:
-        return [_street_candidate(gaz, bit) for bit in gaz.bits(mask)]
-    out = []
-    for code, jurisdiction in gaz.jurisdictions.items():
-        part = mask & gaz.jurisdiction_masks[code]
-        if part:
-            counties = [gaz.counties[code]] if code in gaz.counties else gaz.counties_of(part)
-            out.append(
-                _candidate(code, jurisdiction.name_zh, counties[0] if len(counties) == 1 else None)
-            )
-    outside = mask & ~_service_mask(gaz)
-    if outside:
-        counties = gaz.counties_of(outside)
-        places = counties if len(counties) <= 10 else gaz.prefectures_of(outside)
-        places += [p for p in gaz.outside_of(outside) if p.code.endswith("0000")]
-        out += [_candidate(None, None, p) for p in places]
-    return out
-
-
-def _candidate(code: str | None, name: str | None, division: Place | None) -> dict[str, Any]:
-    return {
-        "jurisdiction_code": code,
-        "jurisdiction_name": name,
-        "division_code": division.code if division else None,
-        "division_name": division.name if division else None,
-        "street_code": None,
-        "street_name": None,
-    }
-
-
-def _street_candidate(gaz: Gazetteer, bit: int) -> dict[str, Any]:
-    street = gaz.streets[bit]
-    jurisdiction = gaz.jurisdictions.get(street.jurisdiction or "")
-    county = gaz.counties[street.county]
-    return {
-        "jurisdiction_code": street.jurisdiction,
-        "jurisdiction_name": jurisdiction.name_zh if jurisdiction else None,
-        "division_code": county.code,
-        "division_name": county.name,
-        "street_code": street.code,
-        "street_name": street.name,
-    }
-
-
-def _service_mask(gaz: Gazetteer) -> int:
-    out = 0
-    for m in gaz.jurisdiction_masks.values():
-        out |= m
-    return out
-
-
 def _is_street_level(mentions: list[Mention]) -> bool:
     return any(p.kind == "street" for p, _ in mentions[-1].entries)
 
 
-def _label(candidate: dict[str, Any]) -> str:
-    parts = [candidate["division_name"], candidate["street_name"]]
-    place = "".join(p for p in parts if p)
-    if candidate["jurisdiction_name"] is None:
-        return f"{place}（服务范围外）"
-    if place and candidate["jurisdiction_name"] != place:
-        return f"{place}→{candidate['jurisdiction_name']}"
-    return candidate["jurisdiction_name"]
+def _district_without_street(gaz: Gazetteer, mask: int, mentions: list[Mention]) -> Place | None:
+    """The split district the address stops at, if it names one and no street. A mention that
+    can also be read as the district ("蔡甸": 蔡甸区 or 蔡甸街道) is not a street."""
+    counties = gaz.counties_of(mask)
+    if len(counties) != 1 or counties[0].code not in gaz.zones_in:
+        return None
+    for mention in mentions:
+        kinds = {p.kind for p, _ in mention.entries if p.mask & mask}
+        if "street" in kinds and not kinds & {"county", "alias", "historical_name"}:
+            return None
+    return counties[0]
 
 
 def _ambiguous(gaz: Gazetteer, mask: int, mentions: list[Mention]) -> ValidationFailed:
-    candidates = _candidates(gaz, mask, per_street=_is_street_level(mentions))
-    labels = "、".join(_label(c) for c in candidates[:8]) + ("等" if len(candidates) > 8 else "")
-    return ValidationFailed(
-        "address.ambiguous",
-        f"地址可能属于多个辖区（{labels}），请写明区（县、市）和街道（乡镇）",
-        f"The address matches {len(candidates)} places in different jurisdictions; "
-        "name the district and the street",
-        details={
-            "reason": "several_matches",
-            "matched": [m.text for m in mentions],
-            "candidates": candidates,
-        },
-    )
+    matched = [m.text for m in mentions]
+    county = _district_without_street(gaz, mask, mentions)
+    if county is not None:
+        return ambiguity.district_without_street(gaz, county, mask, matched)
+    return ambiguity.several_matches(gaz, mask, matched, per_street=_is_street_level(mentions))
 
 
 def _conflict(gaz: Gazetteer, before: list[Mention], mention: Mention) -> ValidationFailed:
@@ -301,51 +247,11 @@ def _conflict(gaz: Gazetteer, before: list[Mention], mention: Mention) -> Valida
         mask &= earlier.mask
     mask, _ = _narrow_to_home(gaz, mask, before)
     own, _ = _narrow_to_home(gaz, mention.mask, [mention])
-    candidates = _candidates(gaz, mask, per_street=_is_street_level(before))
-    candidates += [
+    found = ambiguity.candidates(gaz, mask, per_street=_is_street_level(before))
+    found += [
         c
-        for c in _candidates(gaz, own, per_street=_is_street_level([mention]))
-        if c not in candidates
+        for c in ambiguity.candidates(gaz, own, per_street=_is_street_level([mention]))
+        if c not in found
     ]
-    first = before[-1].text
-    return ValidationFailed(
-        "address.ambiguous",
-        f"地址中的地名互相矛盾（“{first}”与“{mention.text}”不在同一辖区），请核对",
-        f"Place names in the address contradict each other ({first} / {mention.text})",
-        details={
-            "reason": "conflict",
-            "matched": [m.text for m in [*before, mention]],
-            "candidates": candidates,
-        },
-    )
-
-
-def _outside(gaz: Gazetteer, mask: int) -> ValidationFailed:
-    division = _common_division(gaz, mask)
-    return ValidationFailed(
-        "address.outside_service_area",
-        f"地址位于{division['name']}，不在本平台的服务范围（{_SERVICE_AREA_ZH}）内",
-        f"The address is in {division['name']}, outside the service area "
-        "(Wuhan, Xiangyang, Yichang)",
-        details={
-            "division_code": division["code"],
-            "division_name": division["name"],
-            "level": division["level"],
-        },
-    )
-
-
-def _common_division(gaz: Gazetteer, mask: int) -> dict[str, str]:
-    counties = gaz.counties_of(mask)
-    prefectures = gaz.prefectures_of(mask)
-    if len(counties) == 1:
-        county = counties[0]
-        prefix = prefectures[0].name if prefectures and prefectures[0].code != "429000" else ""
-        return {"code": county.code, "name": prefix + county.name, "level": "county"}
-    if len(prefectures) == 1:
-        return {"code": prefectures[0].code, "name": prefectures[0].name, "level": "prefecture"}
-    if counties:
-        return {"code": "420000", "name": "湖北省", "level": "province"}
-    outside = sorted(gaz.outside_of(mask), key=lambda p: p.mask.bit_count())
-    level = "province" if outside[0].code.endswith("0000") else "prefecture"
-    return {"code": outside[0].code, "name": outside[0].name, "level": level}
+    matched = [m.text for m in [*before, mention]]
+    return ambiguity.conflict(found, before[-1].text, mention.text, matched)

@@ -45,12 +45,135 @@ def test_zone_street_routes_to_the_zone_whatever_district_is_named() -> None:
     )
 
 
-def test_district_without_street_means_its_own_administration() -> None:
-    assert resolve_address("洪山区珞喻路1037号").jurisdiction_code == "420111"
-    assert resolve_address("江夏区文化大道").jurisdiction_code == "420115"
-    assert resolve_address("蔡甸区知音湖大道").jurisdiction_code == "420114"
-    # ... except 汉南区, which the development zone administers as a whole.
-    assert resolve_address("汉南区汉南大道").jurisdiction_code == "ZONE_EDZ"
+def codes(error: DomainError) -> list[str | None]:
+    return [c["jurisdiction_code"] for c in error.details["candidates"]]
+
+
+def test_district_without_street_decides_when_it_administers_all_its_streets() -> None:
+    assert resolve_address("江汉区江汉路118号").jurisdiction_code == "420103"
+    assert resolve_address("武汉市青山区冶金大道").jurisdiction_code == "420107"
+    # 汉南区 is administered as a whole by the development zone: not ambiguous.
+    r = resolve_address("武汉市汉南区汉南大道")
+    assert (r.jurisdiction_code, r.division_code, r.street_code) == ("ZONE_EDZ", "420113", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("武汉市洪山区", ["420111", "ZONE_EHTZ", "ZONE_SCENIC"]),
+        ("洪山区珞喻路1037号", ["420111", "ZONE_EHTZ", "ZONE_SCENIC"]),
+        ("武汉市洪山区关山大道1号", ["420111", "ZONE_EHTZ", "ZONE_SCENIC"]),
+        ("江夏区文化大道", ["420115", "ZONE_EHTZ"]),
+        ("蔡甸区知音湖大道", ["420114", "ZONE_EDZ"]),
+        ("武昌区武珞路628号", ["420106", "ZONE_SCENIC"]),
+        ("武昌中南路99号", ["420106", "ZONE_SCENIC"]),  # short form of the district
+        ("汉阳县", ["420114", "ZONE_EDZ"]),  # former name of 蔡甸区
+        ("蔡甸", ["420114", "ZONE_EDZ"]),  # 蔡甸区 or 蔡甸街道: the district reading stays
+    ],
+)
+def test_district_with_zone_streets_and_no_street_is_ambiguous(
+    text: str, expected: list[str]
+) -> None:
+    error = error_of(text)
+    assert error.code == "address.ambiguous"
+    assert error.details["reason"] == "district_without_street"
+    assert codes(error) == expected
+
+
+def test_district_without_street_error_names_the_choices() -> None:
+    error = error_of("武汉市洪山区珞喻路1037号")
+    assert error.message_zh == (
+        "地址只写到洪山区，没有写街道（乡镇）；洪山区的部分街道由东湖新技术开发区、"
+        "东湖生态旅游风景区管理，可能属于：洪山区、东湖新技术开发区、东湖生态旅游风景区。"
+        "请写明街道（乡镇）"
+    )
+    assert error.message_en == (
+        "The address names Hongshan District but no street (township); some of its streets "
+        "are administered by the East Lake High-tech Development Zone and the East Lake "
+        "Ecological Scenic Area, so it may belong to: Hongshan District, East Lake High-tech "
+        "Development Zone, East Lake Ecological Scenic Area. Please add the street (township)."
+    )
+    assert {k: v for k, v in error.details.items() if k != "candidates"} == {
+        "reason": "district_without_street",
+        "matched": ["武汉市", "洪山区"],
+        "division_code": "420111",
+        "division_name": "洪山区",
+    }
+    assert error.details["candidates"] == [
+        {
+            "jurisdiction_code": "420111",
+            "jurisdiction_name": "洪山区",
+            "jurisdiction_name_en": "Hongshan District",
+            "division_code": "420111",
+            "division_name": "洪山区",
+            "street_code": None,
+            "street_name": None,
+            "hint_zh": "洪山区的其他街道（乡镇）由洪山区管理，请写明街道（乡镇）",
+            "hint_en": "the other streets of Hongshan District are administered by the "
+            "district itself; please add the street (township)",
+        },
+        {
+            "jurisdiction_code": "ZONE_EHTZ",
+            "jurisdiction_name": "东湖新技术开发区",
+            "jurisdiction_name_en": "East Lake High-tech Development Zone",
+            "division_code": "420111",
+            "division_name": "洪山区",
+            "street_code": None,
+            "street_name": None,
+            "hint_zh": "关东街道、花山街道、左岭街道、九峰街道由东湖新技术开发区管理，"
+            "请写明街道（乡镇）",
+            "hint_en": "关东街道, 花山街道, 左岭街道, 九峰街道 are administered by the East Lake "
+            "High-tech Development Zone; please add the street (township)",
+        },
+        {
+            "jurisdiction_code": "ZONE_SCENIC",
+            "jurisdiction_name": "东湖生态旅游风景区",
+            "jurisdiction_name_en": "East Lake Ecological Scenic Area",
+            "division_code": "420111",
+            "division_name": "洪山区",
+            "street_code": None,
+            "street_name": None,
+            "hint_zh": "东湖风景区街道由东湖生态旅游风景区管理，请写明街道（乡镇）",
+            "hint_en": "东湖风景区街道 is administered by the East Lake Ecological Scenic Area; "
+            "please add the street (township)",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("洪山区珞南街道珞喻路129号", "420111"),
+        ("洪山区关东街道关山大道1号", "ZONE_EHTZ"),
+        ("洪山区东湖风景区街道", "ZONE_SCENIC"),
+        ("江夏区纸坊街道文化大道1号", "420115"),
+        ("江夏区佛祖岭街道", "ZONE_EHTZ"),
+        ("蔡甸区奓山街道", "420114"),
+        ("蔡甸区沌口街道", "ZONE_EDZ"),
+        ("武昌区中南路街道", "420106"),
+        ("武昌区东湖风景区街道", "ZONE_SCENIC"),
+        ("洪山区关山", "420111"),  # a street's short form is a street
+    ],
+)
+def test_district_with_a_street_the_street_decides(text: str, code: str) -> None:
+    assert resolve_address(text).jurisdiction_code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("东湖高新区", "ZONE_EHTZ"),
+        ("光谷", "ZONE_EHTZ"),
+        ("武汉市光谷软件园", "ZONE_EHTZ"),
+        ("武汉经开区", "ZONE_EDZ"),
+        ("武汉市经济技术开发区", "ZONE_EDZ"),
+        ("东湖风景区", "ZONE_SCENIC"),
+        ("洪山区东湖高新区", "ZONE_EHTZ"),  # the zone's part of the district
+        ("蔡甸区武汉经开区", "ZONE_EDZ"),
+    ],
+)
+def test_zone_named_alone_or_with_its_district_is_the_zone(text: str, code: str) -> None:
+    assert resolve_address(text).jurisdiction_code == code
 
 
 def test_zone_alone_has_no_county_division() -> None:
@@ -66,26 +189,36 @@ def test_zone_alone_has_no_county_division() -> None:
 def test_short_form_before_a_road_word_is_not_a_place() -> None:
     # 关山大道 is a road in the zone, 洪山路 a road in 武昌区, 汉阳大道 a road.
     assert error_of("关山大道1号").code == "address.unknown"
-    assert error_of("武汉市洪山路").code == "address.ambiguous"  # only 武汉市 is left
-    assert resolve_address("武昌区洪山路").jurisdiction_code == "420106"
+    assert error_of("武汉市洪山路").details["matched"] == ["武汉市"]
+    # 洪山 would contradict 武昌区; it is not read, so 武昌区 stands alone (and has a zone street).
+    assert error_of("武昌区洪山路").details == {
+        **error_of("武昌区").details,
+        "matched": ["武昌区"],
+    }
     assert resolve_address("关山1号").street_code == "420111002"
 
 
 def test_after_a_district_only_street_short_forms_count() -> None:
-    # 光谷国际广场 is a building's name in 洪山区, not the High-tech Zone.
-    r = resolve_address("洪山区光谷国际广场")
-    assert (r.jurisdiction_code, r.matched) == ("420111", ("洪山区",))
+    # 光谷国际广场 is a building's name in 洪山区, not the High-tech Zone: were 光谷 read, the
+    # address would resolve to the zone; 洪山区 alone is ambiguous.
+    error = error_of("洪山区光谷国际广场")
+    assert (error.details["reason"], error.details["matched"]) == (
+        "district_without_street",
+        ["洪山区"],
+    )
+    assert resolve_address("江汉区光谷国际广场").matched == ("江汉区",)
     # ... but 光谷 after the city names the zone.
     assert resolve_address("武汉市光谷软件园").jurisdiction_code == "ZONE_EHTZ"
 
 
 def test_matched_by_names_the_most_specific_level() -> None:
-    assert resolve_address("武昌").matched_by == "county_short_name"
+    assert resolve_address("江岸").matched_by == "county_short_name"
     assert resolve_address("沌口").matched_by == "street_short_name"
     assert resolve_address("光谷").matched_by == "zone_short_name"
-    assert resolve_address("汉阳县").matched_by == "historical_name"
+    assert resolve_address("武昌县纸坊街道").matched_by == "street"
+    assert resolve_address("襄樊市").matched_by == "historical_name"
     assert resolve_address("襄阳市").matched_by == "prefecture"
-    assert resolve_address("蔡甸").matched_by == "county_short_name"  # also 蔡甸街道's core
+    assert resolve_address("伍家岗").matched_by == "county_short_name"  # also 伍家岗街道's
 
 
 def test_city_wide_jurisdiction_resolves_from_the_city_alone() -> None:
@@ -111,20 +244,33 @@ def test_ambiguous_street_lists_every_candidate() -> None:
         {
             "jurisdiction_code": "420116",
             "jurisdiction_name": "黄陂区",
+            "jurisdiction_name_en": "Huangpi District",
             "division_code": "420116",
             "division_name": "黄陂区",
             "street_code": "420116010",
             "street_name": "李集街道",
+            "hint_zh": "如在黄陂区，请写为“黄陂区李集街道”",
+            "hint_en": "if in 黄陂区, write “黄陂区李集街道”",
         },
         {
             "jurisdiction_code": "420117",
             "jurisdiction_name": "新洲区",
+            "jurisdiction_name_en": "Xinzhou District",
             "division_code": "420117",
             "division_name": "新洲区",
             "street_code": "420117005",
             "street_name": "李集街道",
+            "hint_zh": "如在新洲区，请写为“新洲区李集街道”",
+            "hint_en": "if in 新洲区, write “新洲区李集街道”",
         },
     ]
+    assert error.message_zh == (
+        "地址对应多个辖区，可能属于：黄陂区李集街道→黄陂区、新洲区李集街道→新洲区。"
+        "请写明区（县、市）和街道（乡镇）"
+    )
+    assert "黄陂区李集街道 → Huangpi District, 新洲区李集街道 → Xinzhou District" in (
+        error.message_en
+    )
 
 
 def test_city_narrows_an_ambiguous_street() -> None:
@@ -144,10 +290,15 @@ def test_conflicting_names_list_what_each_means() -> None:
     error = error_of("武昌区关山街道")
     assert error.code == "address.ambiguous"
     assert error.details["reason"] == "conflict"
+    # 武昌区 alone may be 武昌区 or the scenic area's street filed under it.
     assert [(c["jurisdiction_code"], c["street_code"]) for c in error.details["candidates"]] == [
         ("420106", None),
+        ("ZONE_SCENIC", None),
         ("420111", "420111002"),
     ]
+    assert "可能属于：武昌区、武昌区→东湖生态旅游风景区、洪山区关山街道→洪山区。" in (
+        error.message_zh
+    )
 
 
 def test_colloquial_name_for_several_districts() -> None:
@@ -209,5 +360,5 @@ def test_bad_input_gets_a_clear_error(text: object, code: str) -> None:
 
 
 def test_long_but_acceptable_address() -> None:
-    text = "武汉市洪山区" + "珞" * (MAX_LENGTH - 6)
-    assert resolve_address(text).jurisdiction_code == "420111"
+    text = "武汉市江汉区" + "珞" * (MAX_LENGTH - 6)
+    assert resolve_address(text).jurisdiction_code == "420103"

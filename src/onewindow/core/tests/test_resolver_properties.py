@@ -1,4 +1,10 @@
-"""Hypothesis properties of the address resolver."""
+"""Hypothesis properties of the address resolver.
+
+`outcome` compares errors by code, reason and candidate jurisdictions, so "prefixing the city
+changes nothing" also means "changes no candidate". The district-without-street rule is stated
+here from the street table itself (which jurisdiction administers each street NBS files under
+a district), independently of the footprints the resolver uses.
+"""
 
 from __future__ import annotations
 
@@ -68,8 +74,39 @@ def outcome(text: str) -> tuple:
     try:
         r = resolve_address(text)
     except DomainError as error:
-        return ("error", error.code)
+        details = error.details or {}
+        found = tuple(c["jurisdiction_code"] for c in details.get("candidates", []))
+        return ("error", error.code, details.get("reason"), found)
     return (r.jurisdiction_code, r.division_code, r.street_code, r.matched_by)
+
+
+def _wuhan_districts() -> list[tuple[str, list[str]]]:
+    """(district name, the jurisdictions an address naming only it may belong to): its own
+    and those of zones administering streets filed under it; not 青山区 for 八吉府街道, which
+    is administered by another district and so is not part of what "洪山区" means."""
+    gaz = get_gazetteer()
+    order = list(gaz.jurisdictions)
+    out = []
+    for county in gaz.counties.values():
+        if county.code[:4] != "4201":
+            continue
+        found = {
+            s.jurisdiction
+            for s in gaz.streets
+            if s.county == county.code
+            and s.jurisdiction is not None
+            and (s.jurisdiction == county.code or gaz.jurisdictions[s.jurisdiction].kind == "zone")
+        }
+        out.append((county.name, sorted(found, key=order.index)))
+    return out
+
+
+WUHAN_DISTRICTS = _wuhan_districts()
+WUHAN_STREETS = [
+    (get_gazetteer().counties[s.county].name, s.name, s.jurisdiction)
+    for s in get_gazetteer().streets
+    if s.county[:4] == "4201"
+]
 
 
 @SETTINGS
@@ -126,3 +163,44 @@ def test_whitespace_and_full_width_do_not_matter(
     address = pair[0] + pair[1] + "12号"
     variant = data.draw(spaced_and_widened(address))
     assert outcome(variant) == outcome(address)
+
+
+def test_the_rule_covers_the_districts_the_data_splits() -> None:
+    split = {name: found for name, found in WUHAN_DISTRICTS if len(found) > 1}
+    assert split == {
+        "武昌区": ["420106", "ZONE_SCENIC"],
+        "洪山区": ["420111", "ZONE_EHTZ", "ZONE_SCENIC"],
+        "蔡甸区": ["420114", "ZONE_EDZ"],
+        "江夏区": ["420115", "ZONE_EHTZ"],
+    }
+    assert dict(WUHAN_DISTRICTS)["汉南区"] == ["ZONE_EDZ"]
+
+
+@SETTINGS
+@given(
+    st.sampled_from(WUHAN_DISTRICTS),
+    st.sampled_from(TAILS),
+    st.sampled_from(["", "武汉市", "湖北省武汉市", "武汉"]),
+)
+def test_district_without_street_decides_only_when_nothing_else_can(
+    district: tuple[str, list[str]], tail: str, prefix: str
+) -> None:
+    name, found = district
+    got = outcome(prefix + name + tail)
+    if len(found) == 1:
+        assert got[0] == found[0]
+    else:
+        assert got == ("error", "address.ambiguous", "district_without_street", tuple(found))
+
+
+@SETTINGS
+@given(
+    st.sampled_from(WUHAN_STREETS),
+    st.sampled_from(TAILS),
+    st.sampled_from(["", "武汉市", "湖北省武汉市"]),
+)
+def test_district_with_its_street_the_street_decides(
+    street: tuple[str, str, str], tail: str, prefix: str
+) -> None:
+    district, name, jurisdiction = street
+    assert outcome(prefix + district + name + tail)[0] == jurisdiction
