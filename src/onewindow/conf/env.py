@@ -74,6 +74,21 @@ VARIABLES: tuple[Variable, ...] = (
         "Folder of reform packs to load. Empty: `packs/` of the source checkout.",
     ),
     Variable(
+        "SECURE_SSL_REDIRECT",
+        "1",
+        "Production only: redirect plain HTTP to HTTPS (`0` when a proxy already does it).",
+    ),
+    Variable(
+        "ONEWINDOW_VERIFY_RATE_LIMIT",
+        "60/60",
+        "Public licence verifications allowed per client: `count/seconds`.",
+    ),
+    Variable(
+        "ONEWINDOW_VERIFY_LOG_BATCH",
+        "100",
+        "Verification log rows written together (at most one second apart).",
+    ),
+    Variable(
         "ONEWINDOW_LEDGER_ORIGIN",
         "onewindow.local/ledger",
         "Name of the transparency log in signed checkpoints; also the platform key's name.",

@@ -153,7 +153,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if PROFILE == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = (
+    SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT")
         env.get_bool("SECURE_SSL_REDIRECT") if "SECURE_SSL_REDIRECT" in os.environ else True
     )
     SECURE_HSTS_SECONDS = 31536000
