@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -154,8 +153,6 @@ if PROFILE == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT")
-        env.get_bool("SECURE_SSL_REDIRECT") if "SECURE_SSL_REDIRECT" in os.environ else True
-    )
     SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
