@@ -11,9 +11,7 @@ from onewindow.api import cases, reference
 from onewindow.certificates.api import router as certificates_router
 from onewindow.core.errors import DomainError
 from onewindow.ledger.api import router as ledger_router
-from onewindow.notifications.api import router as notifications_router
 from onewindow.portal.errors import CSRF
-from onewindow.registries.api import router as registries_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -30,8 +28,6 @@ api = NinjaAPI(
 api.add_router("/", reference.router)
 api.add_router("/cases", cases.router)
 api.add_router("/ledger/", ledger_router)
-api.add_router("/registries", registries_router)
-api.add_router("/notifications", notifications_router)
 api.add_router("/certificates", certificates_router)
 
 
