@@ -12,6 +12,7 @@ from onewindow.certificates.api import router as certificates_router
 from onewindow.core.errors import DomainError
 from onewindow.ledger.api import router as ledger_router
 from onewindow.portal.errors import CSRF
+from onewindow.workflow.api import router as workflow_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -29,6 +30,7 @@ api.add_router("/", reference.router)
 api.add_router("/cases", cases.router)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/workflow", workflow_router)
 
 
 @api.exception_handler(DomainError)

@@ -28,6 +28,8 @@ class CaseEventName(models.TextChoices):
     APPROVED = "case_approved", "核准 Approved"
     REJECTED = "case_rejected", "不予许可 Rejected"
     DELIVERED = "case_delivered", "送达 Delivered"
+    STATUS_CHANGED = "case_status_changed", "流程推进 Moved on by the process"
+    DECISION_MADE = "decision_made", "决策表决策 Decision table"
 
 
 CITY_PREFIX = {"420100": "WH", "420600": "XY", "420500": "YC"}

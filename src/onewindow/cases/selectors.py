@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from onewindow.accounts.models import User
 from onewindow.accounts.selectors import staff_scope
-from onewindow.cases import policies
+from onewindow.cases import policies, process
 from onewindow.cases.constants import CaseStatus
 from onewindow.cases.models import Case, CaseEvent, Material
 from onewindow.cases.snapshots import facts_of
@@ -66,4 +66,12 @@ def current_materials(case: Case) -> QuerySet[Material]:
 
 
 def allowed_transitions(user: User, case: Case) -> list[str]:
-    return policies.allowed_transitions(user.pk, staff_scope(user), facts_of(case))
+    """What this user may do now: the steps the case's process offers, filtered by who may
+    do them (`policies.can`)."""
+    offered = process.offered_actions(case)
+    scope, facts = staff_scope(user), facts_of(case)
+    return [
+        name
+        for name in policies.TRANSITIONS
+        if name in offered and policies.can(user.pk, scope, facts, policies.ACTION_OF[name])
+    ]

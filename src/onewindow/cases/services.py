@@ -13,7 +13,7 @@ from onewindow.accounts.constants import StaffRole
 from onewindow.accounts.models import Applicant, ServiceCentre, User
 from onewindow.accounts.selectors import staff_scope
 from onewindow.cases import materials as material_files
-from onewindow.cases import policies
+from onewindow.cases import policies, process
 from onewindow.cases.constants import (
     CITY_PREFIX,
     CaseEventName,
@@ -33,6 +33,7 @@ from onewindow.core.gazetteer import resolve_address
 from onewindow.core.gazetteer.index import get_gazetteer
 from onewindow.core.middleware import current_request_id
 from onewindow.ledger.services import append_entry
+from onewindow.workflow.models import TaskItem
 
 INTAKE_ROLES = {StaffRole.WINDOW_CLERK, StaffRole.HELPER}
 
@@ -237,6 +238,7 @@ def submit_case(
                 delivery_address=delivery_address.strip(),
             )
             stored = _store_materials(case, actor, checked, written)
+            process.start(case, actor, reason)
             _log(
                 case,
                 actor,
@@ -251,6 +253,7 @@ def submit_case(
                     "promised_date": promised.isoformat(),
                 },
             )
+            process.decisions_to_timeline(case, actor, actor_label(actor))
     except BaseException:
         material_files.remove(written)
         raise
@@ -271,8 +274,9 @@ def _locked(number: str, expected_version: int | None) -> Case:
     return case
 
 
-def _transition(case: Case, actor: User, transition: str) -> None:
-    sources, target = policies.TRANSITIONS[transition]
+def _transition(case: Case, actor: User, transition: str) -> TaskItem:
+    """Who may act comes from the case policy; what may be done now, from the open steps
+    of the case's process. Returns the step that offers `transition`."""
     facts = facts_of(case)
     if not policies.can(actor.pk, staff_scope(actor), facts, policies.ACTION_OF[transition]):
         if transition in {"accept", "return", "approve", "reject"}:
@@ -285,15 +289,20 @@ def _transition(case: Case, actor: User, transition: str) -> None:
         raise PermissionDenied(
             "case.forbidden", "您无权进行此操作", "You are not allowed to do this"
         )
-    if case.status not in sources:
+    step = process.open_step(case, transition)
+    if step is None:
         raise Conflict(
             "case.bad_state",
             f"办件当前状态为“{case.get_status_display()}”，不能{transition}",
             f"The case is {case.status}; it cannot be {transition}ed now",
             details={"status": case.status, "transition": transition},
         )
-    case.status = target
-    case.version += 1
+    return step
+
+
+def _step(case: Case, actor: User, transition: str, reason: str, data: dict[str, Any]) -> None:
+    step = _transition(case, actor, transition)
+    process.complete_step(case, actor, step, reason, {"action": transition, **data})
 
 
 @transaction.atomic
@@ -302,7 +311,7 @@ def accept_case(
 ) -> Case:
     reason = _require_reason(reason)
     case = _locked(number, expected_version)
-    _transition(case, actor, "accept")
+    _step(case, actor, "accept", reason, {})
     case.save(update_fields=["status", "version"])
     _log(case, actor, CaseEventName.ACCEPTED, reason, {})
     return case
@@ -322,7 +331,7 @@ def return_case(
             "List at least one point to correct",
         )
     case = _locked(number, expected_version)
-    _transition(case, actor, "return")
+    _step(case, actor, "return", reason, {"correction_points": points})
     case.save(update_fields=["status", "version"])
     _log(case, actor, CaseEventName.RETURNED, reason, {"points": points})
     return case
@@ -343,7 +352,7 @@ def resubmit_case(
     try:
         with transaction.atomic():
             case = _locked(number, expected_version)
-            _transition(case, actor, "resubmit")
+            step = _transition(case, actor, "resubmit")
             form = case.form_data if form_data is None else form_data
             form = catalog_policies.validate_form(case.service_item.form_schema, form)
             supplied = frozenset(
@@ -356,6 +365,17 @@ def resubmit_case(
             )
             now = timezone.now()
             calendar = get_calendar()
+            process.complete_step(
+                case,
+                actor,
+                step,
+                reason,
+                {
+                    "action": "resubmit",
+                    "form_changed": form_data is not None,
+                    "materials": [m.material_code for m in checked],
+                },
+            )
             case.form_data = form
             case.promised_date = calendar.add_working_days(
                 timezone.localdate(now), case.service_item.promised_days
@@ -388,7 +408,7 @@ def approve_case(
 ) -> Case:
     reason = _require_reason(reason)
     case = _locked(number, expected_version)
-    _transition(case, actor, "approve")
+    _step(case, actor, "approve", reason, {})
     case.decided_at, case.decided_by = timezone.now(), actor
     case.save(update_fields=["status", "version", "decided_at", "decided_by"])
     _log(case, actor, CaseEventName.APPROVED, reason, {})
@@ -401,7 +421,7 @@ def reject_case(
 ) -> Case:
     reason = _require_reason(reason)
     case = _locked(number, expected_version)
-    _transition(case, actor, "reject")
+    _step(case, actor, "reject", reason, {})
     case.decided_at, case.decided_by = timezone.now(), actor
     case.save(update_fields=["status", "version", "decided_at", "decided_by"])
     _log(case, actor, CaseEventName.REJECTED, reason, {})
@@ -430,7 +450,7 @@ def record_delivery(
                 "Invalid EMS tracking number (13 characters, e.g. EA123456785CN)",
                 details={"value": tracking_number[:40]},
             )
-    _transition(case, actor, "deliver")
+    _step(case, actor, "deliver", reason, {"tracking_number": tracking})
     case.tracking_number, case.delivered_at = tracking, timezone.now()
     case.save(update_fields=["status", "version", "tracking_number", "delivered_at"])
     _log(

@@ -54,6 +54,12 @@ class ServiceItem(models.Model):
     fee = models.DecimalField("收费（元） Fee (CNY)", max_digits=10, decimal_places=2, default=0)
     form_schema = models.JSONField("表单 Form schema (JSON Schema)", default=dict)
     regions = models.JSONField("适用地区 Regions (city codes)", default=list)
+    process_id = models.CharField(
+        "办理流程 Process id",
+        max_length=100,
+        blank=True,
+        help_text="BPMN process (in the pack's processes/) that every case of this item runs.",
+    )
     pack = models.ForeignKey(
         Pack, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
     )

@@ -26,6 +26,7 @@ ITEM_KEYS = {
     "form_schema",
     "materials",
     "regions",
+    "process",
 }
 
 
@@ -113,6 +114,7 @@ def _load_item(path: Path, pack: Pack, row: dict[str, Any]) -> ServiceItem:
             "fee": row.get("fee", 0),
             "form_schema": schema,
             "regions": row.get("regions", []),
+            "process_id": row.get("process", ""),
             "pack": pack,
             "is_active": True,
         },

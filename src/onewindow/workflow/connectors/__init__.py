@@ -1,0 +1,2 @@
+"""Service-task connectors: `base` (Connector, ConnectorRequest, RetryableError,
+TerminalError), `registry` (register, get, ids, using, call), one folder per implementation."""
