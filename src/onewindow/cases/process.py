@@ -70,6 +70,10 @@ def start(case: Case, actor: User, reason: str) -> ProcessInstance:
         subject=subject_of(case),
         business_key=case.number,
         data={
+            # The applicant's answers, by field name, so gateways and decisions can use them;
+            # the platform's own variables below win over a form field of the same name.
+            **case.form_data,
+            "form": case.form_data,
             "case_number": case.number,
             "item": item.code,
             "home_jurisdiction": case.home_jurisdiction,
