@@ -22,13 +22,11 @@ from django.utils import timezone
 
 from onewindow.accounts.models import User
 from onewindow.cases.constants import CaseEventName, CaseStatus
+from onewindow.cases.events import log_event
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.cases.snapshots import case_snapshot
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.services import default_packs_root, discover_packs
 from onewindow.core.errors import PermissionDenied, ValidationFailed
-from onewindow.core.middleware import current_request_id
-from onewindow.ledger.services import append_entry
 from onewindow.workflow import selectors as workflow_selectors
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import ProcessInstance, TaskItem
@@ -195,23 +193,12 @@ def log_system_event(
     case: Case, *, actor: str, name: str, reason: str, data: dict[str, Any]
 ) -> CaseEvent:
     """A timeline entry (and ledger entry) for a change the process made on its own."""
-    entry = append_entry(
-        actor=actor,
-        event=name,
-        subject=f"case:{case.number}",
-        reason=reason,
-        payload={"case": case.number, "data": data, "status": case.status},
-        request_id=current_request_id(),
-        state=case_snapshot(case),
-    )
-    return CaseEvent.objects.create(
-        case=case,
-        name=name,
+    return log_event(
+        case,
         actor=None,
+        ledger_actor=actor,
         actor_label=f"系统 System ({actor})",
+        name=name,
         reason=reason,
         data=data,
-        status_after=case.status,
-        created_at=timezone.now(),
-        ledger_sequence=entry.sequence,
     )

@@ -21,6 +21,7 @@ from onewindow.cases.constants import (
     DeliveryMethod,
     IntakeMode,
 )
+from onewindow.cases.events import log_event
 from onewindow.cases.models import Case, CaseCounter, CaseEvent, Material
 from onewindow.cases.snapshots import case_snapshot, facts_of
 from onewindow.catalog import policies as catalog_policies
@@ -31,8 +32,7 @@ from onewindow.core.calendar import get_calendar
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.gazetteer import resolve_address
 from onewindow.core.gazetteer.index import get_gazetteer
-from onewindow.core.middleware import current_request_id
-from onewindow.ledger.services import append_entry
+from onewindow.ledger import selectors as ledger_selectors
 from onewindow.workflow.models import TaskItem
 
 INTAKE_ROLES = {StaffRole.WINDOW_CLERK, StaffRole.HELPER}
@@ -117,32 +117,31 @@ def _next_number(prefix: str) -> str:
 
 
 def _log(case: Case, actor: User, name: str, reason: str, data: dict[str, Any]) -> CaseEvent:
-    entry = append_entry(
-        actor=f"user:{actor.pk}",
-        event=name,
-        subject=f"case:{case.number}",
-        reason=reason,
-        payload={"case": case.number, "data": data, "status": case.status},
-        request_id=current_request_id(),
-        state=case_snapshot(case),
-    )
-    return CaseEvent.objects.create(
-        case=case,
-        name=name,
+    return log_event(
+        case,
         actor=actor,
+        ledger_actor=f"user:{actor.pk}",
         actor_label=actor_label(actor),
+        name=name,
         reason=reason,
         data=data,
-        status_after=case.status,
-        created_at=timezone.now(),
-        ledger_sequence=entry.sequence,
     )
+
+
+MAX_REASON = 500
+MAX_ADDRESS = 200
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("case.reason_required", "请填写理由", "A reason is required")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            "case.reason_too_long",
+            f"理由不能超过 {MAX_REASON} 字",
+            f"The reason may have at most {MAX_REASON} characters",
+        )
     return reason
 
 
@@ -209,6 +208,12 @@ def submit_case(
             "邮寄送达须填写邮寄地址",
             "Delivery by post needs a postal address",
         )
+    if len(delivery_address.strip()) > MAX_ADDRESS:
+        raise ValidationFailed(
+            "case.delivery_address_too_long",
+            f"邮寄地址不能超过 {MAX_ADDRESS} 字",
+            f"The postal address may have at most {MAX_ADDRESS} characters",
+        )
     now = timezone.now()
     calendar = get_calendar()
     promised = calendar.add_working_days(timezone.localdate(now), item.promised_days)
@@ -270,6 +275,17 @@ def _locked(number: str, expected_version: int | None) -> Case:
             "办件已被他人更新，请刷新后重试",
             "The case was changed by someone else; reload and try again",
             details={"current_version": case.version},
+        )
+    changed = ledger_selectors.changed_fields(f"case:{case.number}", case_snapshot(case))
+    if changed:
+        # Someone changed the row outside the services: refuse to build on it, so a later
+        # legitimate step cannot cover the change up.
+        raise Conflict(
+            "case.tampered",
+            f"办件数据与存证记录不一致（{'、'.join(changed)}），已停止办理，请联系管理员核查",
+            f"The case no longer matches its ledger record ({', '.join(changed)}); "
+            "handling is stopped until an administrator has checked it",
+            details={"fields": changed},
         )
     return case
 

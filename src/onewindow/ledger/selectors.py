@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,3 +213,24 @@ def inclusion_proof_url(sequence: int) -> str:
 def subject_trail(subject: str) -> list[tuple[LedgerEntry, str]]:
     """Entries of a subject with the address of each one's inclusion proof."""
     return [(entry, inclusion_proof_url(entry.sequence)) for entry in entries_for_subject(subject)]
+
+
+def changed_fields(subject: str, snapshot: Mapping[str, Any]) -> list[str]:
+    """Fields of a subject's current snapshot whose digest differs from the last state the
+    ledger recorded for it (only fields present in both: snapshots may grow over releases).
+    Empty when nothing was recorded or nothing changed."""
+    from onewindow.ledger.digest import state_fields
+
+    recorded = (
+        LedgerEntry.objects.filter(subject=subject)
+        .exclude(state_digest="")
+        .order_by("-sequence")
+        .values_list("state_fields", flat=True)
+        .first()
+    )
+    if not recorded:
+        return []
+    current = state_fields(snapshot)
+    return sorted(
+        name for name in current.keys() & recorded.keys() if current[name] != recorded[name]
+    )
