@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from onewindow.accounts.constants import StaffRole
-from onewindow.accounts.policies import Scope
+from onewindow.accounts.policies import Scope, centres_with_roles
 from onewindow.cases.constants import CaseStatus, DeliveryMethod
+from onewindow.core.gazetteer import service_jurisdictions
 
 DECIDE = "decide"  # accept, return for correction, approve, reject
 DELIVER = "deliver"
@@ -44,12 +46,40 @@ class CaseFacts:
     delivery_method: str
 
 
+# Roles that work on the cases their centre takes in (the intake centre sees, never decides).
+INTAKE_VIEW_ROLES = (StaffRole.WINDOW_CLERK, StaffRole.HELPER, StaffRole.SUPERVISOR)
+# Roles whose city-level jurisdiction covers every district-level jurisdiction of the city.
+CITY_WIDE_ROLES = (StaffRole.SUPERVISOR, StaffRole.ADMINISTRATOR)
+
+
+@lru_cache(maxsize=1)
+def _city_members() -> dict[str, frozenset[str]]:
+    members: dict[str, set[str]] = {}
+    for jurisdiction in service_jurisdictions():
+        members.setdefault(jurisdiction.city, set()).add(jurisdiction.code)
+    return {city: frozenset(codes) for city, codes in members.items()}
+
+
+def viewable_jurisdictions(scope: Scope) -> frozenset[str]:
+    """Jurisdictions whose cases this staff member may see: their own, and for supervisors
+    and administrators at city level, every jurisdiction of the city."""
+    codes = set(scope.jurisdictions())
+    for role in CITY_WIDE_ROLES:
+        for code in scope.jurisdictions(role):
+            codes |= _city_members().get(code, frozenset())
+    return frozenset(codes)
+
+
 def is_home_staff(scope: Scope, facts: CaseFacts, role: str | None = None) -> bool:
-    return facts.home_jurisdiction in scope.jurisdictions(role)
+    if role is not None:
+        return facts.home_jurisdiction in scope.jurisdictions(role)
+    return facts.home_jurisdiction in viewable_jurisdictions(scope)
 
 
 def is_intake_staff(scope: Scope, facts: CaseFacts) -> bool:
-    return facts.intake_centre_id is not None and facts.intake_centre_id in scope.centre_ids
+    return facts.intake_centre_id is not None and facts.intake_centre_id in centres_with_roles(
+        scope, INTAKE_VIEW_ROLES
+    )
 
 
 def can(user_id: int | None, scope: Scope, facts: CaseFacts, action: str) -> bool:

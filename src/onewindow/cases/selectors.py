@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from onewindow.accounts.models import User
+from onewindow.accounts.policies import centres_with_roles
 from onewindow.accounts.selectors import staff_scope
 from onewindow.cases import policies, process
 from onewindow.cases.constants import CaseStatus
@@ -30,8 +31,11 @@ def staff_inbox(
     scope = staff_scope(user)
     if not scope.is_staff:
         return Case.objects.none()
-    centres = scope.centre_ids if centre_id is None else scope.centre_ids & {centre_id}
-    visible = Q(intake_centre_id__in=centres) | Q(home_jurisdiction__in=scope.jurisdictions())
+    intake = centres_with_roles(scope, policies.INTAKE_VIEW_ROLES)
+    centres = intake if centre_id is None else intake & {centre_id}
+    visible = Q(intake_centre_id__in=centres) | Q(
+        home_jurisdiction__in=policies.viewable_jurisdictions(scope)
+    )
     cases = Case.objects.filter(visible)
     if to_decide:
         cases = cases.filter(

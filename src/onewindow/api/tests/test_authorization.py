@@ -190,3 +190,32 @@ def test_pdf_constant_is_sniffed_as_pdf():
     import filetype
 
     assert filetype.guess(PDF).mime == "application/pdf"
+
+
+def test_city_supervisor_sees_every_wuhan_case_but_cannot_decide(world):
+    supervisor = account_services.create_staff(
+        actor="test",
+        reason="test",
+        username="supervisor-city",
+        password="x",
+        full_name="市级督查员",
+        centre=ServiceCentre.objects.get(code="wh-city"),
+        roles=["supervisor"],
+    )
+    case = new_case(world)
+    client = client_for(supervisor)
+    assert [c["number"] for c in client.get("/api/v1/cases").json()["items"]] == [case.number]
+    assert client.get(f"/api/v1/cases/{case.number}").status_code == 200
+    response = client.post(
+        f"/api/v1/cases/{case.number}/accept",
+        json.dumps({"reason": "越权"}),
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (403, "case.not_home_approver")
+
+
+def test_an_approver_at_the_intake_centre_does_not_see_its_intake(world):
+    case = new_case(world)
+    client = client_for(world.approver_jianghan)
+    assert client.get("/api/v1/cases").json()["items"] == []
+    assert client.get(f"/api/v1/cases/{case.number}").status_code == 404
