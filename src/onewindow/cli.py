@@ -62,6 +62,7 @@ def _setup(demo: bool) -> None:
     call_command("createcachetable", verbosity=0)
     _ensure_ledger_key()
     call_command("load_reference")
+    call_command("registries", "load_catalogue")
     call_command("load_packs")
     if demo:
         call_command("load_demo")

@@ -11,7 +11,9 @@ from onewindow.api import cases, reference
 from onewindow.certificates.api import router as certificates_router
 from onewindow.core.errors import DomainError
 from onewindow.ledger.api import router as ledger_router
+from onewindow.notifications.api import router as notifications_router
 from onewindow.portal.errors import CSRF
+from onewindow.registries.api import router as registries_router
 from onewindow.workflow.api import router as workflow_router
 
 
@@ -29,6 +31,8 @@ api = NinjaAPI(
 api.add_router("/", reference.router)
 api.add_router("/cases", cases.router)
 api.add_router("/ledger/", ledger_router)
+api.add_router("/registries", registries_router)
+api.add_router("/notifications", notifications_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/workflow", workflow_router)
 

@@ -89,6 +89,32 @@ VARIABLES: tuple[Variable, ...] = (
         "Verification log rows written together (at most one second apart).",
     ),
     Variable(
+        "ONEWINDOW_REGISTRY_CONNECTORS",
+        "",
+        "Per registry source, `local` (tables loaded by an administrator) or `http` with its "
+        "base URL and credentials — see docs/reference/registries.md. Empty: all local.",
+    ),
+    Variable(
+        "ONEWINDOW_OUTBOX_RETRY_WINDOW_HOURS",
+        "26",
+        "How long a department delivery is retried before it is marked failed.",
+    ),
+    Variable(
+        "ONEWINDOW_OUTBOX_FIRST_RETRY_SECONDS",
+        "5",
+        "First retry delay of a failed delivery; doubles up to the maximum.",
+    ),
+    Variable(
+        "ONEWINDOW_OUTBOX_MAX_RETRY_SECONDS",
+        "7200",
+        "Longest delay between two delivery attempts.",
+    ),
+    Variable(
+        "ONEWINDOW_OUTBOX_LEASE_MARGIN_SECONDS",
+        "30",
+        "Time a worker holds a delivery before another may take it over (crashed worker).",
+    ),
+    Variable(
         "ONEWINDOW_LEDGER_ORIGIN",
         "onewindow.local/ledger",
         "Name of the transparency log in signed checkpoints; also the platform key's name.",

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "onewindow.registries",
     "onewindow.certificates",
     "onewindow.notifications",
+    "onewindow.supervision",
     "onewindow.portal",
     "onewindow.api",
 ]

@@ -1,0 +1,1 @@
+"""Demo data at province scale (`onewindow registries generate_demo --entities N`)."""
