@@ -63,7 +63,7 @@ def _setup(demo: bool) -> None:
     _ensure_ledger_key()
     call_command("load_reference")
     call_command("registries", "load_catalogue")
-    call_command("load_packs")
+    call_command("packs", "load")  # catalogue, processes and decisions of every pack
     if demo:
         call_command("load_demo")
 
