@@ -19,10 +19,13 @@ HTTP: the production server setting — granian, WSGI interface, 2 worker proces
 `onewindow serve --workers 2` runs), DEBUG off — on 127.0.0.1, load from `wrk` (2 threads,
 16 connections) when installed (`apt-get install wrk`), otherwise a Python keep-alive
 client with 16 threads (say which in the output). Each request is `GET
-/api/v1/certificates/verify?c=<payload>`: signature, database status of the licence and its
+/api/v1/certificates/verify?c=<payload>`, answered by the lean WSGI path
+(`certificates/fastpath.py`) in front of Django: signature, database status of the licence and its
 permits, public-records seam, one verification log row. The per-client rate limit is raised
 for the run (all load comes from 127.0.0.1). Peers in the same run: the HTML page a phone
-opens (`/v/?c=`) and a trivial one-query JSON endpoint (`/api/v1/centres`). The load
+opens (`/v/?c=`), a trivial one-query JSON endpoint (`/api/v1/centres`) and, from a second
+server, the same verify route through Django's full stack and ninja
+(`onewindow.conf.wsgi:django_application`). The load
 generator shares the two cores with the server, so the HTTP figures are a floor.
 
 The last line printed is one JSON object with every figure.
@@ -197,7 +200,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(home: str, engine: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    home: str, engine: str, port: int, target: str = "onewindow.conf.wsgi:application"
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, **environment(home, engine, server=True)}
     command = [
         sys.executable,
@@ -214,7 +219,7 @@ def start_server(home: str, engine: str, port: int) -> subprocess.Popen[bytes]:
         "--port",
         str(port),
         "--no-log",
-        "onewindow.conf.wsgi:application",
+        target,
     ]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 30
@@ -428,6 +433,16 @@ def http_figures(home: str, engine: str, payloads: list[str], seconds: int) -> d
             "peer_public_page": load(page, "证照有效，签名核验通过"),
             "peer_trivial_json_endpoint": load(["/api/v1/centres"], ""),
         }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    # Peer: the same route through Django's full stack (ninja), as before the lean path.
+    port = _free_port()
+    server = start_server(home, engine, port, "onewindow.conf.wsgi:django_application")
+    try:
+        load = _measured(generator, server.pid, engine)
+        load(api[:10], "")
+        figures["peer_api_verify_through_django_ninja"] = load(api, '"valid": true')
     finally:
         server.terminate()
         server.wait(timeout=20)
