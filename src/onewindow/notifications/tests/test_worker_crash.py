@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -64,12 +65,16 @@ def scratch(tmp_path: Path) -> Iterator[dict[str, str]]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# The workers' own output, shown when the test fails (a loaded CI machine is slow to start one).
+LOG = Path(tempfile.gettempdir()) / f"onewindow-worker-crash-{os.getpid()}.log"
+
+
 def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "onewindow.cli", "run_huey", "-w", "1", "-m", "0.5", "-s", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=LOG.open("ab"),
         start_new_session=True,
     )
 
@@ -114,7 +119,10 @@ def test_killed_worker_loses_nothing_and_nothing_is_applied_twice(scratch):
         )
         receiver.secret = plan["secret"]
         workers.append(start_worker(scratch))
-        assert in_flight.wait(60), "the worker never delivered the fifth event"
+        assert in_flight.wait(180), (
+            "the worker never delivered the fifth event:\n"
+            + LOG.read_text(errors="replace")[-3000:]
+        )
         kill(workers[0])  # SIGKILL mid-delivery: no answer recorded
         release.set()
         workers.append(start_worker(scratch))
