@@ -183,7 +183,8 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "onewindow",
         "filename": str(HOME / "jobs.sqlite3"),
-        "immediate": JOB_BACKEND == "immediate" or TESTING,
+        # Tests run jobs inline; a worker process (even one started by a test) really consumes.
+        "immediate": JOB_BACKEND == "immediate" or "pytest" in sys.modules,
         "immediate_use_memory": True,
         "results": False,
     }
