@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,6 +28,7 @@ from onewindow.cases.materials import IncomingMaterial, read_capped
 from onewindow.cases.models import Case
 from onewindow.catalog.selectors import item_by_code
 from onewindow.core.errors import NotFound, ValidationFailed
+from onewindow.notifications.idempotency import idempotent
 
 router = Router(tags=["cases"], auth=django_auth)
 ERRORS = {
@@ -109,7 +111,9 @@ def _parse(schema: type, raw: str) -> Any:
     response={201: CaseDetailOut, **ERRORS},
     summary="Submit a case",
     description="multipart/form-data: `payload` (JSON, CaseSubmitIn) plus one file per "
-    "material, the form field named by the material type code.",
+    "material, the form field named by the material type code. An `Idempotency-Key` header "
+    "makes retries safe: the same key with the same request returns the first case; with a "
+    "different request it is refused (409 `idempotency.key_reused`).",
 )
 def submit(request: HttpRequest, payload: Form[str]) -> Status:
     data: CaseSubmitIn = _parse(CaseSubmitIn, payload)
@@ -122,19 +126,46 @@ def submit(request: HttpRequest, payload: Form[str]) -> Status:
             raise NotFound("centre.not_found", "未找到服务中心", "No such service centre")
     if applicant is None or (centre is None and applicant.owner_id != user.pk):
         raise NotFound("applicant.not_found", "未找到申请人", "No such applicant")
-    case = services.submit_case(
+    materials = incoming_files(request)
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        number = _submit(user, data, applicant, centre, materials)
+        return Status(201, case_detail(user, selectors.case_for(user, number)))
+    fingerprint = {
+        "payload": data.model_dump(),
+        "files": sorted(
+            (m.material_code, hashlib.sha256(m.content).hexdigest()) for m in materials
+        ),
+    }
+    # A retried or doubled submission with the same key creates one case and answers alike.
+    with idempotent(scope=f"cases.submit:user:{user.pk}", key=key, request=fingerprint) as call:
+        if call.replayed and call.result:
+            number = call.result["case"]
+        else:
+            number = _submit(user, data, applicant, centre, materials)
+            call.result = {"case": number}
+    return Status(201, case_detail(user, selectors.case_for(user, number)))
+
+
+def _submit(
+    user: User,
+    data: CaseSubmitIn,
+    applicant: Applicant,
+    centre: Any,
+    materials: list[IncomingMaterial],
+) -> str:
+    return services.submit_case(
         actor=user,
         reason=data.reason,
         item=item_by_code(data.item),
         applicant=applicant,
         form_data=data.form_data,
         registered_address=data.registered_address,
-        materials=incoming_files(request),
+        materials=materials,
         delivery_method=data.delivery_method,
         delivery_address=data.delivery_address,
         intake_centre=centre,
-    )
-    return Status(201, case_detail(user, selectors.case_for(user, case.number)))
+    ).number
 
 
 @router.get("", response=list[CaseOut], summary="My cases, or a staff member's inbox")

@@ -219,3 +219,30 @@ def test_an_approver_at_the_intake_centre_does_not_see_its_intake(world):
     client = client_for(world.approver_jianghan)
     assert client.get("/api/v1/cases").json()["items"] == []
     assert client.get(f"/api/v1/cases/{case.number}").status_code == 404
+
+
+def test_same_idempotency_key_creates_one_case(world):
+    payload = {
+        "item": "company-establishment",
+        "applicant_id": world.applicant.pk,
+        "registered_address": HONGSHAN_ADDRESS,
+        "form_data": VALID_FORM,
+        "delivery_method": "window",
+    }
+    client = client_for(world.applicant_user)
+
+    def post(form: dict) -> object:
+        files = {m.material_code: _upload(m.filename, m.content) for m in establishment_materials()}
+        return client.post(
+            "/api/v1/cases",
+            {"payload": json.dumps(form, ensure_ascii=False), **files},
+            HTTP_IDEMPOTENCY_KEY="retry-7f3a",
+        )
+
+    first, again = post(payload), post(payload)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["number"] == again.json()["number"]
+    assert Case.objects.count() == 1
+    changed = post({**payload, "delivery_method": "post", "delivery_address": "江汉区"})
+    assert (changed.status_code, changed.json()["code"]) == (409, "idempotency.key_reused")
+    assert Case.objects.count() == 1
