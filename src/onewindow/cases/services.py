@@ -50,10 +50,7 @@ def _check_materials(
     already_supplied: frozenset[str] = frozenset(),
 ) -> list[material_files.CheckedMaterial]:
     requirements = requirements_of(item)
-    accepted = {
-        r.material_type.code: r.material_type.accepted_types
-        for r in item.requirements.select_related("material_type")
-    }
+    accepted = {r.material_code: r.accepted_types for r in requirements}
     unexpected = sorted({m.material_code for m in incoming} - accepted.keys())
     if unexpected:
         raise ValidationFailed(

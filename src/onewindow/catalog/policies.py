@@ -34,6 +34,7 @@ class Requirement:
     material_code: str
     condition: Mapping[str, Any]
     is_required: bool
+    accepted_types: tuple[str, ...] = ()
 
 
 def condition_holds(condition: Mapping[str, Any], form: Mapping[str, Any]) -> bool:

@@ -21,7 +21,10 @@ def item_by_code(code: str) -> ServiceItem:
 def requirements_of(item: ServiceItem) -> list[Requirement]:
     return [
         Requirement(
-            material_code=r.material_type.code, condition=r.condition, is_required=r.is_required
+            material_code=r.material_type.code,
+            condition=r.condition,
+            is_required=r.is_required,
+            accepted_types=tuple(r.material_type.accepted_types),
         )
         for r in item.requirements.select_related("material_type").order_by("position")
     ]

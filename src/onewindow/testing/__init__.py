@@ -115,3 +115,35 @@ def build_world() -> World:
         other_user=other_user,
         other_applicant=other,
     )
+
+
+# The authorization matrix every endpoint is tested against (STYLE.md, Tests).
+MATRIX_ACTORS = [
+    "anonymous",
+    "owner",
+    "other_applicant",
+    "other_centre_staff",
+    "intake_clerk",
+    "home_approver",
+]
+
+
+def matrix_users(world: World) -> dict[str, User | None]:
+    """One user per matrix actor; "other_centre_staff" holds every role at 江岸."""
+    other_centre = account_services.create_staff(
+        actor="test",
+        reason="test",
+        username="approver-jiangan",
+        password="x",
+        full_name="江岸审批员",
+        centre=ServiceCentre.objects.get(code="wh-jiangan"),
+        roles=["approver", "window_clerk", "supervisor"],
+    )
+    return {
+        "anonymous": None,
+        "owner": world.applicant_user,
+        "other_applicant": world.other_user,
+        "other_centre_staff": other_centre,
+        "intake_clerk": world.clerk_jianghan,
+        "home_approver": world.approver_hongshan,
+    }

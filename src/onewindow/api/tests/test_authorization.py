@@ -14,40 +14,23 @@ from onewindow.cases import services
 from onewindow.cases.constants import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.catalog.selectors import item_by_code
-from onewindow.testing import HONGSHAN_ADDRESS, PDF, VALID_FORM, establishment_materials
+from onewindow.testing import (
+    HONGSHAN_ADDRESS,
+    MATRIX_ACTORS,
+    PDF,
+    VALID_FORM,
+    establishment_materials,
+    matrix_users,
+)
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = [
-    "anonymous",
-    "owner",
-    "other_applicant",
-    "other_centre_staff",
-    "intake_clerk",
-    "home_approver",
-]
+ACTORS = MATRIX_ACTORS
 
 
 @pytest.fixture
 def setup(world):
-    other_centre = account_services.create_staff(
-        actor="test",
-        reason="test",
-        username="approver-jiangan",
-        password="x",
-        full_name="江岸审批员",
-        centre=ServiceCentre.objects.get(code="wh-jiangan"),
-        roles=["approver", "window_clerk", "supervisor"],
-    )
-    users = {
-        "anonymous": None,
-        "owner": world.applicant_user,
-        "other_applicant": world.other_user,
-        "other_centre_staff": other_centre,
-        "intake_clerk": world.clerk_jianghan,
-        "home_approver": world.approver_hongshan,
-    }
-    return world, users
+    return world, matrix_users(world)
 
 
 def new_case(world, status: str = CaseStatus.SUBMITTED) -> Case:

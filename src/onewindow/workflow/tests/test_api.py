@@ -11,41 +11,17 @@ import pytest
 import time_machine
 from django.test import Client
 
-from onewindow.accounts import services as account_services
-from onewindow.accounts.models import ServiceCentre
+from onewindow.testing import MATRIX_ACTORS, matrix_users
 from onewindow.workflow import services
 from onewindow.workflow.models import ProcessInstance, TaskItem
 
 pytestmark = pytest.mark.django_db
-ACTORS = [
-    "anonymous",
-    "owner",
-    "other_applicant",
-    "other_centre_staff",
-    "intake_clerk",
-    "home_approver",
-]
+ACTORS = MATRIX_ACTORS
 
 
 @pytest.fixture
 def people(imported):
-    other_centre = account_services.create_staff(
-        actor="test",
-        reason="test",
-        username="approver-jiangan",
-        password="x",
-        full_name="江岸审批员",
-        centre=ServiceCentre.objects.get(code="wh-jiangan"),
-        roles=["approver", "window_clerk", "supervisor"],
-    )
-    return imported, {
-        "anonymous": None,
-        "owner": imported.applicant_user,
-        "other_applicant": imported.other_user,
-        "other_centre_staff": other_centre,
-        "intake_clerk": imported.clerk_jianghan,
-        "home_approver": imported.approver_hongshan,
-    }
+    return imported, matrix_users(imported)
 
 
 def start(world) -> ProcessInstance:
